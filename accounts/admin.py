@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Team, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "customer_number", "kind", "country", "language", "support_partner", "is_active")
+    list_filter = ("kind", "country", "language", "is_active")
+    search_fields = ("name", "customer_number")
+    autocomplete_fields = ("support_partner",)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "organisation", "lead", "is_active")
+    list_filter = ("organisation", "is_active")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+    autocomplete_fields = ("lead",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "organisation", "role", "language", "is_active")
+    list_filter = ("role", "language", "is_active", "organisation__kind")
+    search_fields = ("username", "email", "first_name", "last_name", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Helpdesk"), {"fields": ("organisation", "role", "language", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Helpdesk"), {"fields": ("email", "organisation", "role", "language")}),
+    )

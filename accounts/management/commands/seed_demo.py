@@ -1,0 +1,22 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app contributes one idempotent `seed(context)` step, in dependency order: it receives
+# what the earlier steps returned (organisations, users, ...) and returns what it adds.
+DEMO_STEPS = [
+    "accounts.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo organisations, people and data (idempotent). Password: demo."
+
+    def handle(self, *args, **options):
+        context: dict[str, object] = {}
+        with transaction.atomic():
+            for dotted in DEMO_STEPS:
+                context.update(import_module(dotted).seed(context) or {})
+        users = context.get("users", {})
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} demo users, password 'demo'."))

@@ -1,0 +1,42 @@
+"""The main navigation, per role. Each entry names the predicate from `accounts.access` that
+shows it; later features add their entries here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    icon: str
+    visible: Callable
+
+
+NAVIGATION = [
+    NavEntry(_("Home"), "home", "house", access._active),
+    NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
+    NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
+    NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),
+]
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    items = []
+    for entry in NAVIGATION:
+        if not entry.visible(user):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:  # an entry whose feature is switched off
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append(
+            {"label": entry.label, "name": entry.url_name, "url": url, "icon": entry.icon, "active": active}
+        )
+    return items

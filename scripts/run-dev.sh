@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Start the web server and a Celery worker with embedded beat in the foreground.
+# Ctrl-C stops all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+host=${1:-127.0.0.1}
+port=${2:-8000}
+trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
+.venv/bin/celery -A helpdesk worker --beat --loglevel INFO --concurrency 2 \
+  --schedule "${HELPDESK_VAR_DIR:-var}/celerybeat-schedule" &
+echo "Helpdesk on http://$host:$port/ (demo users: customer, reader, agent, manager, admin ... password: demo)"
+.venv/bin/python manage.py runserver "$host:$port" &
+wait -n

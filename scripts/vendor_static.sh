@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end files in static/vendor from the npm registry.
+# The result is committed, so neither `make run` nor a deployment needs npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --no-save
+dest=static/vendor
+rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css.map "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map "$dest/bootstrap/"
+cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
+cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 "$dest/bootstrap-icons/fonts/"
+cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff "$dest/bootstrap-icons/fonts/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+for pkg in bootstrap bootstrap-icons htmx.org; do
+  printf '%s %s\n' "$pkg" "$(node -p "require('./node_modules/$pkg/package.json').version")"
+done > "$dest/VERSIONS"

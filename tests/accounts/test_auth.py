@@ -1,0 +1,126 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_demo_password_lands_on_home(client, demo):
+    response = client.post(reverse("login"), {"username": "customer", "password": "demo"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.context["user"].username == "customer"
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_username(client, demo):
+    response = client.post(reverse("login"), {"username": "customer", "password": "wrong"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="customer"' in body
+    assert "Please enter a correct" in body
+
+
+def test_login_is_throttled_after_repeated_failures(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "agent", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "agent", "password": "demo"})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_lockout_message_is_german_for_german_visitors(client, demo, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(reverse("login"), {"username": "agent", "password": "wrong"})
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
+
+
+def test_failures_of_one_account_do_not_lock_another(client, demo, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "agent", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "manager", "password": "demo"})
+    assert response.status_code == 302
+
+
+def test_logout_needs_post_and_ends_the_session(client, demo):
+    client.force_login(demo["users"]["agent"])
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_reset_mail_is_in_the_recipients_language(client, demo, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the requester browses in English
+    response = client.post(reverse("password_reset"), {"email": "customer@demo.example"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["customer@demo.example"]
+    assert "Passwort" in message.subject  # the account's language is German
+    link = re.search(r"https?://\S+/password/reset/\S+/", message.body).group(0)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"] is True
+    done = client.post(form_page.redirect_chain[-1][0],
+                       {"new_password1": "Ein-neues-Passwort-42", "new_password2": "Ein-neues-Passwort-42"})
+    assert done.status_code == 302
+    demo["users"]["customer"].refresh_from_db()
+    assert demo["users"]["customer"].check_password("Ein-neues-Passwort-42")
+
+
+def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(client, demo):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_password_change_rejects_a_wrong_old_password(client, demo):
+    client.force_login(demo["users"]["customer"])
+    response = client.post(reverse("password_change"), {
+        "old_password": "nope", "new_password1": "Ein-neues-Passwort-42", "new_password2": "Ein-neues-Passwort-42"})
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    demo["users"]["customer"].refresh_from_db()
+    assert demo["users"]["customer"].check_password("demo")
+
+
+def test_language_choice_sticks_to_the_account(client, demo):
+    user = demo["users"]["customer"]
+    client.force_login(user)
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+    # A new session (another device) gets the stored language, not the default.
+    other = type(client)()
+    other.force_login(user)
+    assert 'lang="en"' in other.get(reverse("home")).content.decode()
+
+
+def test_unknown_language_is_refused_with_a_message(client, demo):
+    user = demo["users"]["customer"]
+    client.force_login(user)
+    response = client.post(reverse("accounts:language"), {"language": "xx"}, follow=True)
+    user.refresh_from_db()
+    assert user.language == "de"
+    assert "Bitte wählen Sie eine der angebotenen Sprachen." in response.content.decode()
+
+
+def test_language_switch_never_redirects_off_site(client, demo):
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_anonymous_language_switch_sets_the_cookie(client, settings):
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": "/account/login/"})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert 'lang="en"' in client.get(reverse("login")).content.decode()
+
+
+def test_default_language_is_german(client, settings):
+    settings.LANGUAGE_CODE = "de"
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="").content.decode()
+    assert 'lang="de"' in body
+    assert "Anmelden" in body

@@ -1,0 +1,56 @@
+"""factory_boy factories. Defaults carry umlauts so encoding bugs show early."""
+
+import factory
+
+from accounts.models import Organisation, Role, Team, User
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Müller & Söhne Straßenbau {n} GmbH")
+    customer_number = factory.Sequence(lambda n: f"K{n:05d}")
+    kind = Organisation.Kind.CUSTOMER
+    country = "DE"
+    language = "de"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"jürgen{n}")
+    first_name = "Jürgen"
+    last_name = "Größ"
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.CONTACT
+    language = "de"
+    password = factory.django.Password("geheim-Passwort-1")
+
+
+class VendorFactory(OrganisationFactory):
+    kind = Organisation.Kind.VENDOR
+    name = factory.Sequence(lambda n: f"Nordlicht Software {n} GmbH")
+
+
+class ResellerFactory(OrganisationFactory):
+    kind = Organisation.Kind.RESELLER
+    name = factory.Sequence(lambda n: f"Händler {n} GmbH")
+
+
+class AgentFactory(UserFactory):
+    role = Role.AGENT
+    organisation = factory.SubFactory(VendorFactory)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Support Köln {n}")
+    slug = factory.Sequence(lambda n: f"support-koeln-{n}")
+    organisation = factory.SubFactory(VendorFactory)

@@ -1,0 +1,53 @@
+"""Stable codes shared by tickets and the SLA engine's Django side. Codes are stored; labels
+are translated when shown."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Severity(models.TextChoices):
+    SEVERE = "severe", pgettext_lazy("severity", "Severe")
+    MINOR = "minor", pgettext_lazy("severity", "Minor")
+
+
+class Category(models.TextChoices):
+    FAULT = "fault", _("Fault")
+    DATA_LOSS = "data_loss", _("Data loss")
+    QUESTION = "question", _("Question")
+    CONFIGURATION = "configuration", _("Configuration request")
+    ORDER = "order", _("Order")
+
+
+# Categories for which a severity is required (the contracts' support cases).
+CATEGORIES_WITH_SEVERITY = frozenset({Category.FAULT, Category.DATA_LOSS})
+
+
+class Status(models.TextChoices):
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "In progress")
+    WAITING_ON_CUSTOMER = "waiting", pgettext_lazy("ticket status", "Waiting on customer")
+    WORKAROUND = "workaround", pgettext_lazy("ticket status", "Workaround provided")
+    RESOLVED = "resolved", pgettext_lazy("ticket status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER, Status.WORKAROUND})
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    API = "api", _("API")
+    DEVICE = "device", _("Device")
+
+
+class SlaState(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")
+    MET = "met", _("Met")
+    PAUSED = "paused", _("Paused")
+    NONE = "none", _("No SLA")

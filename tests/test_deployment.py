@@ -1,0 +1,99 @@
+"""The deployment files, validated offline (no Docker engine runs here)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((BASE / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_service(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+
+
+def test_database_keeps_its_data_in_a_volume(compose):
+    volumes = compose["services"]["postgres"]["volumes"]
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in volumes)
+    assert "postgres-data" in compose["volumes"]
+
+
+@pytest.mark.parametrize("service", ["postgres", "redis", "web", "worker", "beat"])
+def test_long_running_services_have_health_checks(compose, service):
+    assert compose["services"][service]["healthcheck"]["test"]
+
+
+@pytest.mark.parametrize("service", ["migrate", "web", "worker", "beat"])
+def test_app_services_use_postgres_redis_and_the_env_file(compose, service):
+    spec = compose["services"][service]
+    env = spec["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+    assert env["DJANGO_DEBUG"] == "0"
+    assert spec["env_file"] == ".env"
+    assert spec["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_commands_run_gunicorn_worker_and_beat(compose):
+    services = compose["services"]
+    assert services["web"]["command"][:2] == ["gunicorn", "helpdesk.wsgi:application"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "helpdesk", "worker"]
+    assert "beat" in services["beat"]["command"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    assert "migrate" in " ".join(services["migrate"]["command"])
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    import re
+
+    source = (BASE / "helpdesk" / "settings.py").read_text()
+    read = set(re.findall(r"""(?:os\.environ\.get|env_bool|env_list)\(\s*["']([A-Z_]+)["']""", source))
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (BASE / ".env.example").read_text(), re.MULTILINE))
+    assert read - documented == set(), f"document in .env.example: {sorted(read - documented)}"
+
+
+def test_dockerfile_serves_with_gunicorn_and_collects_static():
+    dockerfile = (BASE / "Dockerfile").read_text()
+    assert dockerfile.startswith("# ") and "FROM python:3.11" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "gunicorn" in dockerfile
+    assert "USER helpdesk" in dockerfile
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose v1 client not installed")
+def test_compose_file_validates_with_docker_compose(tmp_path):
+    shutil.copy(BASE / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(BASE / ".env.example", tmp_path / ".env")
+    result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _settings_import(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE, capture_output=True, text=True,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "helpdesk.settings", **env},
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = _settings_import({"DJANGO_DEBUG": "0", "HELPDESK_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key(tmp_path):
+    result = _settings_import({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "HELPDESK_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr

@@ -20,8 +20,11 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry(_("Home"), "home", "house", access._active),
+    NavEntry(_("My tickets"), "tickets:list", "ticket-detailed", access.is_customer),
+    NavEntry(_("New ticket"), "tickets:create", "plus-circle", access.can_file_tickets),
     NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
+    NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
     NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),
 ]
 

@@ -37,5 +37,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("account/", include(auth_patterns)),
     path("account/", include("accounts.urls")),
+    path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sla.urls", namespace="sla")),
 ]

@@ -7,6 +7,8 @@ from django.db import transaction
 # what the earlier steps returned (organisations, users, ...) and returns what it adds.
 DEMO_STEPS = [
     "accounts.demo",
+    "sla.demo",
+    "tickets.demo",
 ]
 
 

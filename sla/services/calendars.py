@@ -1,0 +1,254 @@
+"""Writes to business calendars: the calendar itself, weekly hours, holidays and closures.
+
+Every change of hours, holidays or closures goes through `calendar_changed`, which raises the
+calendar's `version` (invalidating the cached engine calendar in every process) and, once the
+transaction commits, enqueues `sla.tasks.recompute_open_deadlines` (once per calendar)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sla.hours import Ranges, hours_normalise
+from sla.models import Calendar, Closure, Holiday, OpeningHours
+
+CALENDAR_FIELDS = (
+    "name", "time_zone", "holiday_country", "holiday_subdivision", "holidays_from_year", "holidays_until_year",
+    "is_public", "description", "notes",
+)
+HOLIDAY_SOURCE_FIELDS = ("holiday_country", "holiday_subdivision", "holidays_from_year", "holidays_until_year")
+
+
+def calendar_changed(*, calendar: Calendar) -> Calendar:
+    """Raise the version after hours, holidays or closures changed; recompute open deadlines on commit."""
+    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    calendar.refresh_from_db(fields=["version", "updated_at"])
+    _recompute_on_commit(calendar.pk)
+    return calendar
+
+
+def _recompute_on_commit(calendar_id: int) -> None:
+    """Enqueue one recompute per calendar and transaction, however many changes it makes."""
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        if getattr(callback, "sla_recompute_calendar", None) == calendar_id:
+            return
+
+    def enqueue():
+        from sla.tasks import recompute_open_deadlines
+
+        recompute_open_deadlines.delay(calendar_id)
+
+    enqueue.sla_recompute_calendar = calendar_id
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def calendar_create(
+    *,
+    slug: str,
+    name: str,
+    time_zone: str,
+    holiday_country: str = "",
+    holiday_subdivision: str = "",
+    holidays_from_year: int = 2020,
+    holidays_until_year: int = 2035,
+    is_public: bool = True,
+    description: str = "",
+    notes: str = "",
+    hours: Ranges | None = None,
+) -> Calendar:
+    """A new calendar with its opening hours and its public holidays synced from `holidays`."""
+    calendar = Calendar(
+        slug=slug, name=name, time_zone=time_zone, holiday_country=holiday_country,
+        holiday_subdivision=holiday_subdivision, holidays_from_year=holidays_from_year,
+        holidays_until_year=holidays_until_year, is_public=is_public, description=description, notes=notes,
+    )
+    calendar.full_clean()
+    calendar.save()
+    if hours:
+        calendar_set_hours(calendar=calendar, hours=hours)
+    calendar_holidays_sync(calendar=calendar)
+    return calendar
+
+
+@transaction.atomic
+def calendar_update(*, calendar: Calendar, data: Mapping[str, object]) -> Calendar:
+    """Change the calendar's own fields; a new holiday region or year range re-syncs the holidays."""
+    unknown = set(data) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise ValueError(f"calendar_update cannot change {sorted(unknown)}")
+    changed = [field for field, value in data.items() if getattr(calendar, field) != value]
+    if not changed:
+        return calendar
+    for field in changed:
+        setattr(calendar, field, data[field])
+    calendar.full_clean()
+    calendar.save(update_fields=[*changed, "updated_at"])
+    if set(changed) & set(HOLIDAY_SOURCE_FIELDS):
+        calendar_holidays_sync(calendar=calendar)
+    if "time_zone" in changed or set(changed) & set(HOLIDAY_SOURCE_FIELDS):
+        calendar_changed(calendar=calendar)
+    return calendar
+
+
+@transaction.atomic
+def calendar_set_hours(*, calendar: Calendar, hours: Ranges) -> bool:
+    """Replace the weekly hours ({weekday: [(open_minute, close_minute), ...]}). False when unchanged."""
+    wanted = hours_normalise(hours)
+    current: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
+    for weekday, open_minute, close_minute in calendar.hours.values_list("weekday", "open_minute", "close_minute"):
+        current[weekday].append((open_minute, close_minute))
+    if {day: sorted(ranges) for day, ranges in current.items()} == wanted:
+        return False
+    calendar.hours.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(calendar=calendar, weekday=day, open_minute=start, close_minute=end)
+        for day, ranges in wanted.items()
+        for start, end in ranges
+    )
+    calendar_changed(calendar=calendar)
+    return True
+
+
+# --- holidays --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HolidaySync:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+@transaction.atomic
+def calendar_holidays_sync(*, calendar: Calendar, years: range | None = None) -> HolidaySync:
+    """Bring the generated holidays of `years` (default: the calendar's range) in line with `holidays`.
+
+    Idempotent. Manual holidays are never touched; a generated day that was removed stays
+    inactive (only its names are refreshed); generated days the package no longer lists go."""
+    from sla.holiday_source import public_holidays
+
+    supported = range(calendar.holidays_from_year, calendar.holidays_until_year + 1)
+    full = years is None
+    years = supported if full else years
+    if not years or years.start < supported.start or years.stop > supported.stop:
+        raise ValidationError(
+            _("Holidays can only be synced for the years %(first)s to %(last)s, the calendar's holiday years.")
+            % {"first": supported.start, "last": supported.stop - 1}
+        )
+    wanted = (
+        public_holidays(country=calendar.holiday_country, subdivision=calendar.holiday_subdivision, years=years)
+        if calendar.holiday_country
+        else {}
+    )
+    rows = calendar.holidays.all()
+    if not full:
+        rows = rows.filter(date__gte=date(years.start, 1, 1), date__lte=date(years.stop - 1, 12, 31))
+    existing = {row.date: row for row in rows}
+    new, renamed, gone = [], [], []
+    for day, (name_de, name_en) in wanted.items():
+        row = existing.get(day)
+        if row is None:
+            new.append(Holiday(calendar=calendar, date=day, name_de=name_de, name_en=name_en,
+                               source=Holiday.Source.GENERATED))
+        elif row.source == Holiday.Source.GENERATED and (row.name_de, row.name_en) != (name_de, name_en):
+            row.name_de, row.name_en = name_de, name_en
+            renamed.append(row)
+    for day, row in existing.items():
+        if row.source == Holiday.Source.GENERATED and day not in wanted:
+            gone.append(row.pk)
+    Holiday.objects.bulk_create(new)
+    Holiday.objects.bulk_update(renamed, ["name_de", "name_en"])
+    Holiday.objects.filter(pk__in=gone).delete()
+    result = HolidaySync(created=len(new), updated=len(renamed), removed=len(gone))
+    if result.changed:
+        calendar_changed(calendar=calendar)
+    return result
+
+
+@transaction.atomic
+def holiday_add(*, calendar: Calendar, day: date, name_de: str, name_en: str = "") -> Holiday:
+    """Close the desk on `day`. Re-adding a removed public holiday reactivates it under the new names."""
+    name_de, name_en = name_de.strip(), (name_en or name_de).strip()
+    if not name_de:
+        raise ValidationError({"name_de": _("Give the day a name.")})
+    row = calendar.holidays.filter(date=day).first()
+    if row is not None and row.is_active:
+        raise ValidationError({"date": _("%(date)s is already a holiday (%(name)s).")
+                               % {"date": day.isoformat(), "name": row.name}})
+    if row is None:
+        row = Holiday(calendar=calendar, date=day, source=Holiday.Source.MANUAL)
+    row.name_de, row.name_en, row.is_active = name_de, name_en, True
+    row.full_clean()
+    row.save()
+    calendar_changed(calendar=calendar)
+    return row
+
+
+@transaction.atomic
+def holiday_change(*, holiday: Holiday, name_de: str, name_en: str, is_active: bool) -> Holiday:
+    """Rename a holiday or switch it on or off (a switched-off public holiday survives re-syncs)."""
+    if (holiday.name_de, holiday.name_en, holiday.is_active) == (name_de, name_en, is_active):
+        return holiday
+    activity_changed = holiday.is_active != is_active
+    holiday.name_de, holiday.name_en, holiday.is_active = name_de, name_en, is_active
+    holiday.full_clean()
+    holiday.save(update_fields=["name_de", "name_en", "is_active"])
+    if activity_changed or is_active:
+        calendar_changed(calendar=holiday.calendar)
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, holiday: Holiday) -> None:
+    """Open the desk on a holiday: a generated one is deactivated (so a re-sync keeps it open),
+    a manual one is deleted."""
+    calendar = holiday.calendar
+    if holiday.source == Holiday.Source.GENERATED:
+        if not holiday.is_active:
+            return
+        holiday.is_active = False
+        holiday.save(update_fields=["is_active"])
+    else:
+        holiday.delete()
+    calendar_changed(calendar=calendar)
+
+
+# --- closures --------------------------------------------------------------------------------
+
+@transaction.atomic
+def closure_add(
+    *, calendar: Calendar, start_date: date, end_date: date, reason: str, kind: str = Closure.Kind.COMPANY_HOLIDAYS
+) -> Closure:
+    closure = Closure(calendar=calendar, start_date=start_date, end_date=end_date, reason=reason.strip(), kind=kind)
+    closure.full_clean()
+    closure.save()
+    calendar_changed(calendar=calendar)
+    return closure
+
+
+@transaction.atomic
+def closure_change(*, closure: Closure, start_date: date, end_date: date, reason: str, kind: str) -> Closure:
+    new = (start_date, end_date, reason.strip(), kind)
+    if (closure.start_date, closure.end_date, closure.reason, closure.kind) == new:
+        return closure
+    closure.start_date, closure.end_date, closure.reason, closure.kind = new
+    closure.full_clean()
+    closure.save()
+    calendar_changed(calendar=closure.calendar)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(*, closure: Closure) -> None:
+    calendar = closure.calendar
+    closure.delete()
+    calendar_changed(calendar=calendar)

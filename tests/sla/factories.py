@@ -1,0 +1,40 @@
+"""Calendars, policies and contracts for the SLA tests, built through the services."""
+
+from datetime import date
+
+from sla import services
+from sla.calendars import business_calendar_cache_clear
+
+NRW_WEEK = {0: [(540, 1020)], 1: [(540, 1020)], 2: [(540, 1020)], 3: [(540, 1020)], 4: [(540, 960)]}
+
+
+def nrw_calendar(slug="köln-test", years=(2026, 2028), **fields):
+    """A de-nrw-standard-like calendar with NRW holidays for a few years (fast to sync)."""
+    business_calendar_cache_clear()
+    values = {
+        "slug": slug.replace("ö", "oe"),
+        "name": "Support Köln & Düsseldorf",
+        "time_zone": "Europe/Berlin",
+        "holiday_country": "DE",
+        "holiday_subdivision": "NW",
+        "holidays_from_year": years[0],
+        "holidays_until_year": years[1],
+        "hours": NRW_WEEK,
+        **fields,
+    }
+    return services.calendar_create(**values)
+
+
+def policy(calendar, slug="standard-koeln", reaction=("6h", "1.5d"), resolution=("", "")):
+    return services.policy_create(
+        name=f"Standard {slug} Größe",
+        slug=slug,
+        calendar=calendar,
+        targets={"severe": (reaction[0], resolution[0]), "minor": (reaction[1], resolution[1])},
+    )
+
+
+def contract(organisation, policy, valid_from=date(2026, 1, 1), valid_until=None, **fields):
+    return services.contract_create(
+        organisation=organisation, policy=policy, valid_from=valid_from, valid_until=valid_until, **fields
+    )

@@ -162,6 +162,14 @@ STORAGES = {
 # Uploaded files live outside any public URL; they are served by permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 
+# Tickets: how long a closed ticket may be reopened; attachment size limit and accepted types.
+TICKET_REOPEN_DAYS = int(os.environ.get("TICKET_REOPEN_DAYS", "14"))
+ATTACHMENT_MAX_MB = float(os.environ.get("ATTACHMENT_MAX_MB", "20"))
+ATTACHMENT_ALLOWED_EXTENSIONS = env_list(
+    "ATTACHMENT_ALLOWED_EXTENSIONS",
+    "pdf,png,jpg,jpeg,gif,txt,log,csv,json,xml,eml,msg,zip,docx,xlsx,pptx,odt,ods",
+)
+
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(

@@ -54,3 +54,33 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Support Köln {n}")
     slug = factory.Sequence(lambda n: f"support-koeln-{n}")
     organisation = factory.SubFactory(VendorFactory)
+
+
+class ContactFactory(UserFactory):
+    """A customer contact (may file tickets)."""
+
+    role = Role.CONTACT
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """Tickets are created through `tickets.services.ticket_create`, like every ticket."""
+
+    class Meta:
+        model = "tickets.Ticket"
+
+    requester = factory.SubFactory(ContactFactory)
+    organisation = factory.SelfAttribute("requester.organisation")
+    subject = factory.Sequence(lambda n: f"Störung Nr. {n}: Drucker in der Größenprüfung")
+    description = "Die Maschine meldet „Fehler 42“ beim Übertragen."
+    category = "fault"
+    severity = "minor"
+    affected_system = "Prüfstand Süd"
+    occurring_since = "heute früh"
+    impact = "Die Qualitätsprüfung steht."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from tickets.services import ticket_create
+
+        kwargs.setdefault("actor", kwargs["requester"])
+        return ticket_create(**kwargs)

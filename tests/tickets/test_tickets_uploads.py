@@ -1,0 +1,83 @@
+"""File names and upload checks."""
+
+import pytest
+
+from tests.tickets.conftest import PDF, upload
+from tickets.errors import AttachmentRefused
+from tickets.uploads import check_upload, sanitize_filename
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Prüfbericht.pdf", "Prüfbericht.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\jürgen\\Größe.xlsx", "Größe.xlsx"),
+        ("Zeile\nzwei\t\x00.txt", "Zeilezwei.txt"),
+        ("a<b>c:d|e?.pdf", "a_b_c_d_e_.pdf"),
+        (".htaccess", "htaccess"),
+        ("", "attachment"),
+        ("...", "attachment"),
+        ("CON.txt", "_CON.txt"),
+        ("Mu\u0308ller.pdf", "Müller.pdf"),  # decomposed umlaut becomes one character
+    ],
+)
+def test_sanitize_filename(raw, clean):
+    assert sanitize_filename(raw) == clean
+
+
+def test_long_names_are_cut_but_keep_the_extension():
+    name = sanitize_filename("Ä" * 300 + ".pdf")
+    assert len(name) == 120 and name.endswith(".pdf") and name.startswith("ÄÄ")
+
+
+def test_accepted_pdf():
+    checked = check_upload(upload())
+    assert (checked.name, checked.extension, checked.content_type, checked.size) == (
+        "Prüfbericht.pdf", "pdf", "application/pdf", len(PDF),
+    )
+
+
+def test_type_not_on_the_list_is_refused_with_the_list():
+    with pytest.raises(AttachmentRefused) as error:
+        check_upload(upload("setup.exe", b"MZ"))
+    assert error.value.code == "type"
+    assert "setup.exe" in error.value.messages[0] and "pdf" in error.value.messages[0]
+
+
+def test_allow_list_comes_from_the_setting(settings):
+    settings.ATTACHMENT_ALLOWED_EXTENSIONS = ["txt"]
+    with pytest.raises(AttachmentRefused):
+        check_upload(upload())
+    assert check_upload(upload("notiz.txt", b"hallo")).content_type == "text/plain"
+
+
+def test_too_large_is_refused_with_size_and_limit(settings):
+    settings.ATTACHMENT_MAX_MB = 0.001  # about 1 KB
+    with pytest.raises(AttachmentRefused) as error:
+        check_upload(upload(content=PDF + b"0" * 2000))
+    assert error.value.code == "size"
+    assert "KB" in error.value.messages[0]
+
+
+def test_program_renamed_to_pdf_is_refused():
+    with pytest.raises(AttachmentRefused) as error:
+        check_upload(upload("rechnung.pdf", b"MZ\x90\x00\x03"))
+    assert error.value.code == "content"
+
+
+def test_binary_posing_as_text_is_refused():
+    with pytest.raises(AttachmentRefused):
+        check_upload(upload("log.txt", b"\x7fELF\x02\x01\x00\x00"))
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(AttachmentRefused) as error:
+        check_upload(upload("leer.txt", b""))
+    assert error.value.code == "empty"
+
+
+def test_office_files_are_zip_containers():
+    assert check_upload(upload("Tabelle.xlsx", b"PK\x03\x04rest")).extension == "xlsx"
+    with pytest.raises(AttachmentRefused):
+        check_upload(upload("Tabelle.xlsx", b"%PDF-1.4"))

@@ -1,0 +1,54 @@
+"""Admin: team routes are configuration and editable; tickets and their history are read-only
+here, because every change to a ticket must go through `tickets.services`."""
+
+from django.contrib import admin
+
+from .models import Attachment, Comment, TeamRoute, Ticket, TicketEvent
+
+
+@admin.register(TeamRoute)
+class TeamRouteAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "category", "team"]
+    list_filter = ["team"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ["created_at", "code", "actor", "payload", "is_public"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "subject", "organisation", "status", "severity", "team", "assignee", "reported_at"]
+    list_filter = ["status", "severity", "category", "sla_state", "team"]
+    search_fields = ["reference", "subject"]
+    date_hierarchy = "reported_at"
+    inlines = [TicketEventInline]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "author", "is_internal", "created_at"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "ticket", "size", "content_type", "is_internal", "created_at"]
+    exclude = ["file"]

@@ -1,0 +1,63 @@
+"""What happened to a ticket, and which notifications went out for it.
+
+Events store a stable code and a JSON payload of old and new values; the text is produced
+when the event is shown, in the reader's language (`tickets.timeline`)."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventCode(models.TextChoices):
+    CREATED = "created", _("Ticket filed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    SEVERITY_CHANGED = "severity_changed", _("Severity changed")
+    ASSIGNED = "assigned", _("Assignment changed")
+    REPLY_ADDED = "reply_added", _("Reply")
+    NOTE_ADDED = "note_added", _("Internal note")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    WORKAROUND_CHANGED = "workaround_changed", _("Workaround")
+    FIX_RELEASE_CHANGED = "fix_release_changed", _("Permanent fix release")
+    OUT_OF_HOURS_ACCEPTED = "out_of_hours_accepted", _("Paid out-of-hours service accepted")
+
+
+class TicketEvent(models.Model):
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE,
+                               related_name="events")
+    code = models.CharField(_("event"), max_length=30, choices=EventCode.choices, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="+")
+    payload = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    is_public = models.BooleanField(_("visible to the customer"), default=True)
+    comment = models.ForeignKey("tickets.Comment", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.code}"
+
+
+class NotificationSent(models.Model):
+    """One row per (event, recipient): a task that runs twice sends nothing twice."""
+
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="notification_once_per_event_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.recipient_id} ({self.kind})"

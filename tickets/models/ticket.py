@@ -1,0 +1,122 @@
+"""The ticket and its per-year reference counter.
+
+No domain logic here: every write goes through `tickets.services`."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets.choices import Category, Channel, Severity, SlaState, Status
+
+
+class Ticket(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("what happened"), help_text=_("Markdown"))
+    occurring_since = models.CharField(_("since when"), max_length=200, blank=True)
+    steps_to_reproduce = models.TextField(_("steps to reproduce"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    affected_system = models.CharField(_("affected system or product"), max_length=200, blank=True)
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_tickets",
+        help_text=_("Empty for tickets that a device or monitoring tool reported on its own."),
+    )
+    callback_phone = models.CharField(_("call-back phone"), max_length=40, blank=True)
+    remote_session_id = models.CharField(_("remote-maintenance session id"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+
+    workaround = models.TextField(_("workaround"), blank=True, help_text=_("Markdown, shown to the customer."))
+    fixed_in_release = models.CharField(_("permanent fix in release"), max_length=50, blank=True)
+
+    # Paid out-of-hours service: the notice exactly as shown, who accepted it and when.
+    out_of_hours_notice = models.TextField(_("out-of-hours notice shown"), blank=True)
+    out_of_hours_accepted_at = models.DateTimeField(_("out-of-hours service accepted at"), null=True, blank=True)
+    out_of_hours_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("out-of-hours service accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # SLA bookkeeping: the tickets app sets first_reaction_at, resolved_at and closed_at;
+    # the SLA side computes the deadlines and the state.
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    reaction_due_at = models.DateTimeField(_("reaction due at"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due at"), null=True, blank=True)
+    first_reaction_at = models.DateTimeField(_("first reaction at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    sla_state = models.CharField(
+        _("SLA state"), max_length=10, choices=SlaState.choices, default=SlaState.NONE, db_index=True
+    )
+
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
+    # A token from the filing form: a double submit returns the first ticket instead of a second.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-last_activity_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-last_activity_at"], name="ticket_org_activity_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="ticket_unique_idempotency_key_per_requester",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+
+class TicketCounter(models.Model):
+    """One row per year; the row is locked while a reference is allocated."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,75 @@
+"""Helpers shared by the ticket services: locking, the access check, the event row and the
+notification hand-off. Not public: call the services."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets import rules
+from tickets.models import Comment, EventCode, Ticket, TicketEvent
+
+# The events that may send mail; `tickets.notifications` decides to whom.
+NOTIFYING_CODES = frozenset({EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED})
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+
+def require_may_see(actor, ticket: Ticket) -> None:
+    """System actions (actor None: tasks, devices) pass; people must be able to see the ticket."""
+    if actor is not None and not rules.may_see(actor, ticket):
+        raise PermissionDenied(_("You cannot change this ticket."))
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket with its row locked, so concurrent changes queue up instead of
+    overwriting each other."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def user_ref(user) -> dict | None:
+    """How people appear in payloads: id plus the name at the time (names are not translations)."""
+    if user is None:
+        return None
+    return {"id": user.pk, "name": str(user)}
+
+
+def team_ref(team) -> dict | None:
+    if team is None:
+        return None
+    return {"id": team.pk, "name": team.name}
+
+
+def event_write(
+    *,
+    ticket: Ticket,
+    code: str,
+    actor,
+    payload: dict | None = None,
+    is_public: bool = True,
+    comment: Comment | None = None,
+) -> TicketEvent:
+    """Write one event in the caller's transaction, mark the ticket's activity and hand the
+    event to the mail task once the transaction has committed. Only public events count as
+    activity: the customer's list must not move because of an internal note."""
+    event = TicketEvent.objects.create(
+        ticket=ticket, code=code, actor=actor, payload=payload or {}, is_public=is_public, comment=comment
+    )
+    if is_public:
+        ticket.last_activity_at = event.created_at
+        Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=event.created_at, updated_at=timezone.now())
+    if code in NOTIFYING_CODES:
+        from tickets.tasks import notify_event
+
+        transaction.on_commit(partial(notify_event.delay, event.pk))
+    return event

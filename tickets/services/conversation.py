@@ -1,0 +1,173 @@
+"""Replies, internal notes and attachments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts import access
+from tickets import rules
+from tickets.choices import Channel, Status
+from tickets.models import Attachment, Comment, EventCode, Ticket
+from tickets.uploads import check_upload
+
+from ._common import event_write, lock, require_may_see
+from .status import REASON_CUSTOMER_REPLIED, apply_status
+
+
+def comment_add(
+    *,
+    ticket: Ticket,
+    author,
+    body: str,
+    is_internal: bool = False,
+    files: Iterable = (),
+    channel: str = Channel.PORTAL,
+    idempotency_key: str = "",
+) -> Comment:
+    """Add a public reply or (agents only) an internal note, with attachments.
+
+    Every file must pass `tickets.uploads.check_upload` (the portal checks first and passes on
+    only the accepted ones, so the text is saved even when a file is refused). The first public
+    reply of an agent is the reaction. A customer's reply to a ticket that waits on the
+    customer moves it back to in progress. A repeated `idempotency_key` returns the first comment.
+    """
+    require_may_see(author, ticket)
+    files = list(files)
+    body = (body or "").strip()
+    existing = _already_written(author, idempotency_key)
+    if existing is not None:
+        return existing
+    if is_internal and author is not None and not rules.may_add_note(author):
+        raise PermissionDenied(_("Only agents can write internal notes."))
+    if author is not None and not (is_internal or rules.may_reply(author, ticket)):
+        if ticket.status == Status.CLOSED:
+            raise ValidationError({"body": _("This ticket is closed. Reopen it to reply.")})
+        raise PermissionDenied(_("Your role does not allow replies."))
+    if not body and not files:
+        raise ValidationError({"body": _("Please write a reply or attach a file.")})
+    checked = [check_upload(f) for f in files]
+    try:
+        with files_removed_on_error(), transaction.atomic():
+            return _add(
+                ticket=ticket,
+                author=author,
+                body=body,
+                is_internal=is_internal,
+                files=list(zip(files, checked, strict=True)),
+                channel=channel,
+                idempotency_key=idempotency_key if author is not None else "",
+            )
+    except IntegrityError:
+        # A double submit raced past the check: the first one is saved, return it.
+        existing = _already_written(author, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _already_written(author, idempotency_key: str) -> Comment | None:
+    if author is None or not idempotency_key:
+        return None
+    return Comment.objects.filter(author=author, idempotency_key=idempotency_key).first()
+
+
+def _add(*, ticket, author, body, is_internal, files, channel, idempotency_key) -> Comment:
+    locked = lock(ticket)
+    if locked.status == Status.CLOSED and not is_internal:
+        raise ValidationError({"body": _("This ticket is closed. Reopen it to reply.")})
+    comment = Comment.objects.create(
+        ticket=locked, author=author, body=body, is_internal=is_internal, channel=channel,
+        idempotency_key=idempotency_key,
+    )
+    event_write(
+        ticket=locked,
+        code=EventCode.NOTE_ADDED if is_internal else EventCode.REPLY_ADDED,
+        actor=author,
+        payload={"comment_id": comment.pk},
+        is_public=not is_internal,
+        comment=comment,
+    )
+    for uploaded, check in files:
+        store_attachment(ticket=locked, actor=author, uploaded=uploaded, check=check, comment=comment)
+    if not is_internal and access.is_agent(author) and locked.first_reaction_at is None:
+        locked.first_reaction_at = comment.created_at
+        locked.save(update_fields=["first_reaction_at", "updated_at"])
+    if (
+        not is_internal
+        and access.is_customer(author)
+        and locked.status == Status.WAITING_ON_CUSTOMER
+    ):
+        apply_status(ticket=locked, actor=author, new=Status.IN_PROGRESS, reason=REASON_CUSTOMER_REPLIED)
+    ticket.status, ticket.last_activity_at = locked.status, locked.last_activity_at
+    return comment
+
+
+def store_attachment(*, ticket, actor, uploaded, check, comment=None, public_id=None) -> Attachment:
+    is_internal = bool(comment and comment.is_internal)
+    attachment = Attachment(
+        public_id=public_id or uuid.uuid4(),
+        ticket=ticket,
+        comment=comment,
+        original_name=check.name,
+        content_type=check.content_type,
+        size=check.size,
+        uploaded_by=actor,
+        is_internal=is_internal,
+    )
+    uploaded.seek(0)
+    attachment.file.save(check.name, uploaded, save=False)
+    _WRITTEN.get().append((attachment.file.storage, attachment.file.name))
+    attachment.save()
+    event_write(
+        ticket=ticket,
+        code=EventCode.ATTACHMENT_ADDED,
+        actor=actor,
+        payload={"attachment_id": attachment.pk, "name": attachment.original_name, "size": attachment.size},
+        is_public=not is_internal,
+        comment=comment,
+    )
+    return attachment
+
+
+# Files written by the current service call: removed again when its transaction fails, so no
+# file stays on disk without its row. (A rollback of an outer transaction can still leave one;
+# such orphans are harmless: nothing links to them.)
+_WRITTEN: ContextVar[list] = ContextVar("tickets_written_files")
+
+
+@contextmanager
+def files_removed_on_error():
+    token = _WRITTEN.set([])
+    try:
+        yield
+    except BaseException:
+        for storage, name in _WRITTEN.get():
+            storage.delete(name)
+        raise
+    finally:
+        _WRITTEN.reset(token)
+
+
+def attachment_add(*, ticket: Ticket, actor, file, comment: Comment | None = None, public_id=None) -> Attachment:
+    """Attach one file to a ticket (or to one of its comments). Raises AttachmentRefused for a
+    file that is too large, of a refused type or whose content does not match its name.
+    `public_id` fixes the download id (imports and demo data); otherwise it is random."""
+    require_may_see(actor, ticket)
+    if actor is not None and not (access.can_file_tickets(actor) or access.is_agent(actor)):
+        raise PermissionDenied(_("Your role does not allow attachments."))
+    if comment is not None and comment.ticket_id != ticket.pk:
+        raise ValidationError({"comment": _("The comment belongs to another ticket.")})
+    check = check_upload(file)
+    with files_removed_on_error(), transaction.atomic():
+        locked = lock(ticket)
+        attachment = store_attachment(
+            ticket=locked, actor=actor, uploaded=file, check=check, comment=comment, public_id=public_id
+        )
+    return attachment

@@ -1,0 +1,141 @@
+"""Turns stored events (codes + payloads) into the timeline a reader sees, in the reader's
+language: the text is made here, at display time, never stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tickets.choices import Channel, Severity, Status
+from tickets.markdown import render_markdown
+from tickets.models import EventCode, TicketEvent
+
+ICONS = {
+    EventCode.CREATED: "plus-circle",
+    EventCode.STATUS_CHANGED: "arrow-left-right",
+    EventCode.SEVERITY_CHANGED: "exclamation-triangle",
+    EventCode.ASSIGNED: "person-check",
+    EventCode.ATTACHMENT_ADDED: "paperclip",
+    EventCode.WORKAROUND_CHANGED: "tools",
+    EventCode.FIX_RELEASE_CHANGED: "box-seam",
+    EventCode.OUT_OF_HOURS_ACCEPTED: "moon-stars",
+}
+
+
+@dataclass
+class TimelineItem:
+    kind: str  # "comment" or "event"
+    at: datetime
+    actor: str
+    text: str = ""
+    icon: str = "dot"
+    is_internal: bool = False
+    body_html: str = ""
+    attachments: list[dict] = field(default_factory=list)
+
+
+def _label(choices, code: str | None) -> str:
+    if not code:
+        return _("none")
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def _person(ref: dict | None) -> str:
+    return ref["name"] if ref else _("nobody")
+
+
+def _assignment(ref: dict) -> str:
+    if ref.get("team"):
+        return _("%(person)s (team %(team)s)") % {"person": _person(ref.get("assignee")), "team": ref["team"]["name"]}
+    return _person(ref.get("assignee"))
+
+
+def describe(event: TicketEvent, actor: str) -> str:
+    """One sentence for one event, in the active language."""
+    p = event.payload or {}
+    values = {"actor": actor}
+    if event.code == EventCode.CREATED:
+        return _("%(actor)s filed the ticket (%(channel)s).") % {**values, "channel": _label(Channel, p.get("channel"))}
+    if event.code == EventCode.STATUS_CHANGED:
+        reason = p.get("reason", "")
+        values |= {"old": _label(Status, p.get("old")), "new": _label(Status, p.get("new"))}
+        if reason == "confirmed":
+            return _("%(actor)s confirmed the resolution; the ticket is closed.") % values
+        if reason == "withdrawn":
+            return _("%(actor)s closed the ticket.") % values
+        if reason == "reopened":
+            return _("%(actor)s reopened the ticket.") % values
+        if reason == "customer_replied":
+            return _("The customer replied; the status changed from “%(old)s” to “%(new)s”.") % values
+        return _("%(actor)s changed the status from “%(old)s” to “%(new)s”.") % values
+    if event.code == EventCode.SEVERITY_CHANGED:
+        values |= {"old": _label(Severity, p.get("old")), "new": _label(Severity, p.get("new"))}
+        return _("%(actor)s changed the severity from “%(old)s” to “%(new)s”.") % values
+    if event.code == EventCode.ASSIGNED:
+        values |= {"old": _assignment(p.get("old", {})), "new": _assignment(p.get("new", {}))}
+        return _("%(actor)s changed the assignment from %(old)s to %(new)s.") % values
+    if event.code == EventCode.ATTACHMENT_ADDED:
+        return _("%(actor)s attached “%(name)s”.") % {**values, "name": p.get("name", "")}
+    if event.code == EventCode.WORKAROUND_CHANGED:
+        return _("%(actor)s described a workaround.") % values
+    if event.code == EventCode.FIX_RELEASE_CHANGED:
+        if p.get("new"):
+            return _("The permanent fix will be part of release %(release)s.") % {"release": p["new"]}
+        return _("The release for the permanent fix is no longer set.")
+    if event.code == EventCode.OUT_OF_HOURS_ACCEPTED:
+        return _("%(actor)s accepted the paid out-of-hours service.") % values
+    return _label(EventCode, event.code)
+
+
+def _attachment_links(ticket, attachments) -> list[dict]:
+    return [
+        {
+            "name": a.original_name,
+            "size": a.size,
+            "url": reverse("tickets:attachment", kwargs={"reference": ticket.reference, "public_id": a.public_id}),
+        }
+        for a in attachments
+    ]
+
+
+def timeline_for(*, ticket, events: list[TicketEvent], attachments: dict[int, object]) -> list[TimelineItem]:
+    """Events (already filtered for the reader by `selectors.ticket_events_for_user`) as items;
+    a reply or note carries its text and files; an attachment event of a comment is folded into
+    it. `attachments` are the reader's visible attachments by id, for the other attachment events."""
+    items = []
+    for event in events:
+        actor = str(event.actor) if event.actor else _("Helpdesk")
+        if event.code in (EventCode.REPLY_ADDED, EventCode.NOTE_ADDED) and event.comment is not None:
+            items.append(
+                TimelineItem(
+                    kind="comment",
+                    at=event.created_at,
+                    actor=actor,
+                    is_internal=event.comment.is_internal,
+                    body_html=render_markdown(event.comment.body),
+                    attachments=_attachment_links(ticket, event.comment.attachments.all()),
+                    icon="lock" if event.comment.is_internal else "chat-left-text",
+                )
+            )
+            continue
+        if event.code == EventCode.ATTACHMENT_ADDED and event.comment_id:
+            continue
+        item = TimelineItem(
+            kind="event",
+            at=event.created_at,
+            actor=actor,
+            text=describe(event, actor),
+            icon=ICONS.get(event.code, "dot"),
+            is_internal=not event.is_public,
+        )
+        if event.code == EventCode.ATTACHMENT_ADDED:
+            attachment = attachments.get(event.payload.get("attachment_id"))
+            item.attachments = _attachment_links(ticket, [attachment] if attachment else [])
+        items.append(item)
+    return items

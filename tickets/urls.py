@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import actions, attachments, portal
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", portal.ticket_list, name="list"),
+    path("new/", portal.ticket_create, name="create"),
+    path("new/preview/", portal.ticket_preview, name="preview"),
+    path("<str:reference>/", portal.ticket_detail, name="detail"),
+    path("<str:reference>/reply/", actions.ticket_reply, name="reply"),
+    path("<str:reference>/confirm/", actions.ticket_confirm, name="confirm"),
+    path("<str:reference>/close/", actions.ticket_close, name="close"),
+    path("<str:reference>/reopen/", actions.ticket_reopen, name="reopen"),
+    path("<str:reference>/attachments/<uuid:public_id>/", attachments.attachment_download, name="attachment"),
+]

@@ -1,0 +1,209 @@
+"""The customer portal: my organisation's tickets, a ticket's page, the filing form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import access
+from tickets import rules, selectors, services, sla_preview, transitions
+from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, Status
+from tickets.formatting import format_moment, out_of_hours_notice
+from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
+from tickets.markdown import render_markdown
+from tickets.timeline import timeline_for
+
+from ._common import in_reader_time_zone, refusal
+
+PAGE_SIZE = 20
+
+
+@in_reader_time_zone
+@require_GET
+def ticket_list(request):
+    if not access.is_customer(request.user):
+        raise PermissionDenied(_("This list is for customers. Agents work from the queue."))
+    search = TicketSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    tab = selectors.TAB_CLOSED if request.GET.get("tab") == selectors.TAB_CLOSED else selectors.TAB_OPEN
+    tickets = selectors.tickets_for_customer(user=request.user, tab=tab, query=query)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/customer/list.html",
+        {
+            "page_obj": page,
+            "tab": tab,
+            "query": query,
+            "search_form": search,
+            "counts": selectors.ticket_counts_for_customer(user=request.user, query=query),
+            "can_file": access.can_file_tickets(request.user),
+            "support_partner": request.user.organisation.support_partner if request.user.organisation else None,
+        },
+    )
+
+
+def _promise(ticket, user) -> dict:
+    """What the ticket page promises about the reaction."""
+    if ticket.first_reaction_at:
+        return {"kind": "reacted", "text": _("We reacted on %(moment)s.")
+                % {"moment": format_moment(ticket.first_reaction_at, user)}}
+    if ticket.reaction_due_at:
+        return {"kind": "due", "text": _("Reaction by %(moment)s.")
+                % {"moment": format_moment(ticket.reaction_due_at, user)}}
+    return {"kind": "pending", "text": _("The reaction deadline is shown here as soon as it has been set.")}
+
+
+def detail_context(request, ticket, reply_form=None) -> dict:
+    user = request.user
+    can_act = access.can_file_tickets(user)
+    may_reply = rules.may_reply(user, ticket)
+    return {
+        "ticket": ticket,
+        "promise": _promise(ticket, user),
+        "severity_explanation": SEVERITY_EXPLANATIONS.get(ticket.severity, ""),
+        "description_html": render_markdown(ticket.description),
+        "steps_html": render_markdown(ticket.steps_to_reproduce),
+        "impact_html": render_markdown(ticket.impact),
+        "workaround_html": render_markdown(ticket.workaround),
+        "timeline": timeline_for(
+            ticket=ticket,
+            events=selectors.ticket_events_for_user(ticket=ticket, user=user),
+            attachments=selectors.ticket_attachments_for_user(ticket=ticket, user=user),
+        ),
+        "reply_form": reply_form  # a refused reply is shown again, with what was typed
+        or (ReplyForm(initial={"idempotency_key": new_idempotency_key()}) if may_reply else None),
+        "read_only_notice": access.is_reader(user),
+        "contact": access.contact_for_refusal(user),
+        "can_confirm": can_act and ticket.status == Status.RESOLVED,
+        "can_close": can_act and transitions.is_allowed_for_customer(ticket.status, Status.CLOSED)
+        and ticket.status != Status.RESOLVED,
+        "can_reopen": can_act and transitions.reopen_window_open(ticket, timezone.now()),
+        "reopen_days": settings.TICKET_REOPEN_DAYS,
+        "support_partner": ticket.organisation.support_partner,
+        "shows_internal": rules.sees_internal(user),
+        "out_of_hours_accepted_at": format_moment(ticket.out_of_hours_accepted_at, user),
+    }
+
+
+@in_reader_time_zone
+@require_GET
+def ticket_detail(request, reference):
+    ticket = selectors.ticket_get_for_user(user=request.user, reference_or_id=reference)
+    return render(request, "tickets/customer/detail.html", detail_context(request, ticket))
+
+
+def preview_context(*, user, category: str, severity: str, accept: bool) -> dict:
+    """The reaction deadline and the out-of-hours notice for the filing form (and its htmx
+    partial). Both come from `tickets.sla_preview`; None there means "not known yet"."""
+    organisation = user.organisation
+    now = timezone.now()
+    needs_severity = category in CATEGORIES_WITH_SEVERITY
+    if not needs_severity or severity not in Severity.values:
+        severity = ""
+    deadline = None
+    if category in Category.values and (severity or not needs_severity):
+        deadline = sla_preview.reaction_deadline_preview(
+            organisation=organisation, category=category, severity=severity, reported_at=now
+        )
+    notice = ""
+    if needs_severity and severity == Severity.SEVERE:
+        status = sla_preview.support_status(organisation=organisation, category=category, now=now)
+        if status is not None and not status[0]:
+            notice = out_of_hours_notice(next_opening=status[1], user=user)
+    return {
+        "needs_severity": needs_severity,
+        "severity_chosen": bool(severity),
+        "severity_explanation": SEVERITY_EXPLANATIONS.get(severity, ""),
+        "deadline": format_moment(deadline, user) if deadline else "",
+        "out_of_hours_notice": notice,
+        "accept_out_of_hours": accept,
+    }
+
+
+def _filing_allowed(user) -> None:
+    if not access.can_file_tickets(user):
+        raise refusal(user)
+
+
+@in_reader_time_zone
+@require_GET
+def ticket_preview(request):
+    _filing_allowed(request.user)
+    context = preview_context(
+        user=request.user,
+        category=request.GET.get("category", ""),
+        severity=request.GET.get("severity", ""),
+        accept=request.GET.get("accept_out_of_hours") in ("on", "true", "1"),
+    )
+    return render(request, "tickets/customer/_preview.html", context)
+
+
+@in_reader_time_zone
+@require_http_methods(["GET", "POST"])
+def ticket_create(request):
+    user = request.user
+    _filing_allowed(user)
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST, request.FILES)
+        if form.is_valid():
+            ticket = _file(request, form)
+            if ticket is not None:
+                return redirect("tickets:detail", reference=ticket.reference)
+    else:
+        form = TicketCreateForm(initial={"callback_phone": user.phone, "idempotency_key": new_idempotency_key()})
+    data = form.data if form.is_bound else {}
+    category = data.get("category", form["category"].value() or "")
+    return render(
+        request,
+        "tickets/customer/create.html",
+        {
+            "form": form,
+            "support_partner": user.organisation.support_partner,
+            **preview_context(
+                user=user,
+                category=category,
+                severity=data.get("severity", ""),
+                accept=bool(data.get("accept_out_of_hours")),
+            ),
+        },
+    )
+
+
+def _file(request, form):
+    data, user = form.cleaned_data, request.user
+    preview = preview_context(user=user, category=data["category"], severity=data["severity"], accept=False)
+    notice = preview["out_of_hours_notice"] if data["accept_out_of_hours"] else ""
+    try:
+        ticket = services.ticket_create(
+            organisation=user.organisation,
+            requester=user,
+            actor=user,
+            subject=data["subject"],
+            description=data["description"],
+            category=data["category"],
+            severity=data["severity"],
+            affected_system=data["affected_system"],
+            occurring_since=data["occurring_since"],
+            steps_to_reproduce=data["steps_to_reproduce"],
+            impact=data["impact"],
+            callback_phone=data["callback_phone"],
+            remote_session_id=data["remote_session_id"],
+            idempotency_key=data["idempotency_key"],
+            out_of_hours_notice=notice,
+            files=form.accepted_files,
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    messages.success(request, _("Your ticket %(reference)s has been filed.") % {"reference": ticket.reference})
+    for refused in form.refused_files:
+        messages.warning(request, refused)
+    return ticket

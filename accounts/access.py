@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import CUSTOMER_ROLES, STAFF_ROLES, Organisation, Role, User
+from .models import CUSTOMER_ROLES, STAFF_ROLES, Organisation, Role, Team, User
 
 
 def _active(user) -> bool:
@@ -78,6 +78,22 @@ def organisations_for(user) -> QuerySet[Organisation]:
     if is_agent(user):
         return organisations.filter(support_partner__isnull=True, kind=Organisation.Kind.CUSTOMER)
     return organisations.none()
+
+
+def teams_for(user) -> QuerySet[Team]:
+    """The active teams an agent may move tickets to: those of its own organisation (the vendor's
+    teams for the vendor's staff, the reseller's for a reseller's agents)."""
+    if not is_agent(user) or user.organisation_id is None:
+        return Team.objects.none()
+    return Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+def colleagues_for(user) -> QuerySet[User]:
+    """The people an agent may assign tickets to: the active agents, managers and admins of its own
+    organisation (who therefore see the same customers)."""
+    if not is_agent(user) or user.organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id, role__in=STAFF_ROLES, is_active=True)
 
 
 def organisation_filter_for(user, field: str = "organisation") -> Q:

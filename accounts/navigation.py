@@ -22,9 +22,12 @@ NAVIGATION = [
     NavEntry(_("Home"), "home", "house", access._active),
     NavEntry(_("My tickets"), "tickets:list", "ticket-detailed", access.is_customer),
     NavEntry(_("New ticket"), "tickets:create", "plus-circle", access.can_file_tickets),
+    NavEntry(_("Queue"), "tickets:queue", "inboxes", access.is_agent),
     NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
+    NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),
     NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
+    NavEntry(_("API tokens"), "api_tokens:list", "key", access._active),
     NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),
 ]
 

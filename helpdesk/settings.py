@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "accounts",
     "sla",
     "tickets",
+    "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Folder of django.core.mail.backends.filebased.EmailBackend (one file per connection).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -198,6 +202,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+elif os.environ.get("CELERY_BROKER_VISIBILITY_TIMEOUT"):
+    # Redis: seconds after which an unacknowledged (acks_late) task is delivered again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ["CELERY_BROKER_VISIBILITY_TIMEOUT"])}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -206,14 +213,98 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+# The queue tasks go to (and workers consume by default); the services tests use their own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Periodic tasks; django-celery-beat's database scheduler picks these up. A tick that waited too
+# long (workers down) expires unprocessed: the next fresh tick does the catch-up.
+ESCALATION_SCAN_INTERVAL = float(os.environ.get("ESCALATION_SCAN_INTERVAL", "60"))
+_tick_expiry = max(ESCALATION_SCAN_INTERVAL - 5, 30)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sla-escalation-scan": {
+        "task": "sla.tasks.escalation_scan",
+        "schedule": ESCALATION_SCAN_INTERVAL,
+        "options": {"expires": _tick_expiry},
+    },
+    "notifications-outbox-sweep": {
+        "task": "notifications.tasks.outbox_deliver",
+        "schedule": ESCALATION_SCAN_INTERVAL,
+        "options": {"expires": _tick_expiry},
+    },
+}
+# Test hook only (tests/services): seconds the escalation scan sleeps after locking a batch.
+ESCALATION_SCAN_TEST_DELAY = float(os.environ.get("ESCALATION_SCAN_TEST_DELAY", "0"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsActivePerson"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PersonThrottle", "api.throttling.AnonymousThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API throttling per person, per anonymous address and per device ("<n>/<second|minute|hour|day>";
+# empty switches it off). Counted in the default cache, i.e. per process unless a shared cache is set.
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+    "device": os.environ.get("API_THROTTLE_DEVICE", "120/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": "Tickets, conversation, attachments, business calendars, service-level policies, "
+    "deadline previews and device reports. Authenticate with a personal token (`Authorization: Token …`) "
+    "or a signed-in session; devices with their own key (`Authorization: Device …`).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tickets.choices.Status",
+        "SeverityEnum": "tickets.choices.Severity",
+        "CategoryEnum": "tickets.choices.Category",
+        "SlaStateEnum": "tickets.choices.SlaState",
+        "ChannelEnum": "tickets.choices.Channel",
+        "FilingChannelEnum": "api.serializers.tickets.AGENT_CHANNEL_CHOICES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    # Swagger UI from drf-spectacular-sidecar's static files: the docs work offline, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Inbound e-mail: an IMAP mailbox polled by Celery when IMAP_HOST is set (else only
+# `manage.py ingest_email`, e.g. piped from the mail server). Processed mail is marked as seen.
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+IMAP_USE_SSL = env_bool("IMAP_USE_SSL", True)
+IMAP_POLL_SECONDS = float(os.environ.get("IMAP_POLL_SECONDS", "60"))
+if IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["inbound-imap-poll"] = {
+        "task": "api.tasks.inbound_imap_poll",
+        "schedule": IMAP_POLL_SECONDS,
+        "options": {"expires": max(IMAP_POLL_SECONDS - 5, 5)},
+    }
 
 # Production hardening: active whenever debug is off.
 if not DEBUG:

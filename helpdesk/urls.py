@@ -38,6 +38,10 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("sla.urls_dashboard")),
+    path("account/api-tokens/", include("api.token_urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("sla.urls", namespace="sla")),
 ]

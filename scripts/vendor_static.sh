@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund --no-save
 dest=static/vendor
-rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx"
+rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx" "$dest/chartjs"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css.map "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
@@ -14,6 +14,10 @@ cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-ic
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 "$dest/bootstrap-icons/fonts/"
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff "$dest/bootstrap-icons/fonts/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
-for pkg in bootstrap bootstrap-icons htmx.org; do
+# Chart.js 4, UMD build (a global `Chart`): the manager dashboard's charts.
+cp node_modules/chart.js/dist/chart.umd.js "$dest/chartjs/"
+cp node_modules/chart.js/dist/chart.umd.js.map "$dest/chartjs/"
+cp node_modules/chart.js/LICENSE.md "$dest/chartjs/"
+for pkg in bootstrap bootstrap-icons chart.js htmx.org; do
   printf '%s %s\n' "$pkg" "$(node -p "require('./node_modules/$pkg/package.json').version")"
 done > "$dest/VERSIONS"

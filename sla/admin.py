@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import OpeningHoursForm, OpeningHoursFormSet, PolicyForm, PolicyTargetForm
-from .models import Calendar, Closure, Contract, ContractOverride, Holiday, OpeningHours, Policy, PolicyTarget
+from .models import (
+    Calendar,
+    Closure,
+    Contract,
+    ContractOverride,
+    Escalation,
+    Holiday,
+    OpeningHours,
+    Policy,
+    PolicyTarget,
+)
 
 
 def _record(formset, new=(), changed=(), deleted=()):
@@ -235,7 +245,7 @@ class PolicyTargetInline(admin.TabularInline):
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
     form = PolicyForm
-    list_display = ["name", "slug", "calendar", "warning_threshold_percent"]
+    list_display = ["name", "slug", "calendar", "warning_threshold_percent", "post_breach_after"]
     list_filter = ["calendar"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
@@ -249,7 +259,8 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {key: data[key] for key in ("name", "calendar", "warning_threshold_percent", "pause_statuses")}
+        keys = ("name", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after")
+        fields = {key: data[key] for key in keys}
         if change:
             current = Policy.objects.get(pk=obj.pk)
             _copy_into(obj, services.policy_update(policy=current, data=fields))
@@ -319,3 +330,19 @@ class ContractAdmin(admin.ModelAdmin):
             (changed.append((row, override_form.changed_data)) if override_form.initial else new.append(row))
             override_form.instance = row
         _record(formset, new, changed, deleted)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read only: escalations are written by the scan, once each."""
+
+    list_display = ["ticket", "target", "level", "due_at", "fired_at"]
+    list_filter = ["target", "level"]
+    search_fields = ["ticket__reference"]
+    readonly_fields = ["ticket", "target", "level", "due_at", "fired_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

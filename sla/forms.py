@@ -88,10 +88,15 @@ class PolicyForm(forms.ModelForm):
         required=False,
         help_text=_("While a ticket is in one of these statuses its resolution time does not run."),
     )
+    post_breach_after = TargetFormField(
+        label=_("escalate again after"),
+        required=False,
+        help_text=_("Business time after a missed deadline when managers are told again, e.g. 2h or 1d."),
+    )
 
     class Meta:
         model = Policy
-        fields = ["name", "slug", "calendar", "warning_threshold_percent", "pause_statuses"]
+        fields = ["name", "slug", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after"]
 
 
 class PolicyTargetForm(forms.ModelForm):

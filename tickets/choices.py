@@ -51,3 +51,13 @@ class SlaState(models.TextChoices):
     MET = "met", _("Met")
     PAUSED = "paused", _("Paused")
     NONE = "none", _("No SLA")
+
+
+class TargetState(models.TextChoices):
+    """Where one SLA target (reaction or resolution) of a ticket stands. Met and breached are
+    final until a reopen re-opens the resolution target (see docs/architecture.md)."""
+
+    OPEN = "open", pgettext_lazy("SLA target", "Open")
+    MET = "met", pgettext_lazy("SLA target", "Met")
+    BREACHED = "breached", pgettext_lazy("SLA target", "Breached")
+    PAUSED = "paused", pgettext_lazy("SLA target", "Paused")

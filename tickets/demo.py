@@ -1,5 +1,6 @@
 """Demo tickets for `manage.py seed_demo`: a handful per demo customer, in various statuses,
-with a conversation. Created through the services, like every ticket. Idempotent: each ticket
+with a conversation. Created through the services, like every ticket, so they get their SLA
+deadlines: one falls due a few minutes after seeding, one is breached, others are met. Idempotent: each ticket
 is keyed by a stable marker (its filing token), and a ticket that exists is left alone. The
 demo does not mail the demo people: its notifications are recorded as sent."""
 
@@ -11,6 +12,8 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from sla.selectors import policy_for
+from sla.services.computations import deadline_for, support_status, ticket_targets_for, whole_second
 from tickets import notifications, services
 from tickets.choices import Category, Channel, Severity, Status
 from tickets.models import TeamRoute, Ticket, TicketEvent
@@ -34,7 +37,13 @@ ROUTES = [
     ("retail", "", "de-1st-level"),
 ]
 
-# marker, requester, hours ago, fields, script [(action, who, argument)]
+# Reported so that the reaction deadline falls a few minutes after seeding (as soon as the desk
+# is open): the escalation demo has something to escalate. And reported so that the reaction,
+# given at seeding, comes after the deadline: a breached ticket.
+DUE_SOON, BREACHED = "due-soon", "breached"
+DUE_SOON_MINUTES = 5
+
+# marker, requester, hours ago (or DUE_SOON / BREACHED), fields, script [(action, who, argument)]
 TICKETS = [
     ("mueller-printer", "customer", 30, {
         "subject": "Druckaufträge bleiben in der Warteschlange hängen",
@@ -54,7 +63,7 @@ TICKETS = [
         ("reply_file", "customer", "Anbei das Protokoll vom Druckserver."),
         ("note", "agent", "Spooler-Dienst hängt nach dem Update; Treiber 4.1 zurückspielen."),
     ]),
-    ("mueller-datev", "customer", 120, {
+    ("mueller-datev", "customer", BREACHED, {
         "subject": "Export nach DATEV bricht bei Monatsabschluss ab",
         "category": Category.FAULT, "severity": Severity.MINOR,
         "affected_system": "Finanzmodul 7.2",
@@ -86,7 +95,7 @@ TICKETS = [
         ("status", "agent", Status.RESOLVED),
         ("confirm", "customer", None),
     ]),
-    ("mueller-masterdata", "customer", 2, {
+    ("mueller-masterdata", "customer", DUE_SOON, {
         "subject": "Stammdaten nach Import verschwunden",
         "category": Category.DATA_LOSS, "severity": Severity.SEVERE,
         "affected_system": "Stammdatenimport", "description": "Nach dem Import fehlen 240 Artikel.",
@@ -199,6 +208,51 @@ def _run(ticket, users, script) -> None:
             services.ticket_confirm_resolution(ticket=ticket, actor=actor)
 
 
+def _reported_at_for_deadline(*, organisation, fields, goal, now):
+    """The latest instant (whole seconds, not after `now`) from which the ticket's reaction deadline
+    is at or before `goal`: the deadline grows with the start, so a binary search finds it."""
+    targets = ticket_targets_for(
+        organisation=organisation, category=fields["category"], severity=fields.get("severity", ""), at=now
+    )
+    if targets is None:
+        return now - timedelta(hours=2)
+    calendar = targets.policy.calendar
+
+    def due(start):
+        return deadline_for(calendar=calendar, start=start, target=targets.reaction_target)
+
+    low, high = 0, 60 * 24 * 3600  # seconds before now
+    if due(now) <= goal:
+        return whole_second(now)
+    while low < high:
+        middle = (low + high) // 2
+        if due(now - timedelta(seconds=middle)) <= goal:
+            high = middle
+        else:
+            low = middle + 1
+    return whole_second(now - timedelta(seconds=low))
+
+
+def _due_soon_goal(*, organisation, fields, now):
+    """A few minutes from now, or a few minutes after the desk next opens."""
+    policy = policy_for(organisation=organisation, category=fields["category"], at=now)
+    soon = now + timedelta(minutes=DUE_SOON_MINUTES)
+    if policy is None:
+        return soon
+    is_open, opening = support_status(calendar=policy.calendar, now=soon)
+    return soon if is_open else opening + timedelta(minutes=DUE_SOON_MINUTES)
+
+
+def _reported_at(*, organisation, fields, hours_ago, now, start_of_year):
+    if hours_ago == DUE_SOON:
+        goal = _due_soon_goal(organisation=organisation, fields=fields, now=now)
+    elif hours_ago == BREACHED:
+        goal = now - timedelta(hours=2)
+    else:
+        return max(now - timedelta(hours=hours_ago), start_of_year)
+    return _reported_at_for_deadline(organisation=organisation, fields=fields, goal=goal, now=now)
+
+
 def seed(context: dict[str, object]) -> dict[str, object]:
     organisations, users, teams = context["organisations"], context["users"], context["teams"]
     for org_key, category, slug in ROUTES:
@@ -221,7 +275,10 @@ def seed(context: dict[str, object]) -> dict[str, object]:
             requester=requester,
             actor=requester,
             channel=Channel.PORTAL,
-            reported_at=max(now - timedelta(hours=hours_ago), start_of_year),
+            reported_at=_reported_at(
+                organisation=requester.organisation, fields=fields, hours_ago=hours_ago, now=now,
+                start_of_year=start_of_year,
+            ),
             idempotency_key=key,
             **fields,
         )

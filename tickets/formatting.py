@@ -24,19 +24,26 @@ def time_zone_for(user) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def format_moment(value: datetime | None, user) -> str:
-    """"Monday, 23 November 2026, 13:30 CET" in the reader's language and zone."""
+def format_moment(value: datetime | None, user, zone=None) -> str:
+    """"Monday, 23 November 2026, 13:30 CET" in the reader's language and zone (or in `zone`,
+    e.g. the desk's time zone for an SLA deadline)."""
     if value is None:
         return ""
-    local = timezone.localtime(value, time_zone_for(user))
+    local = timezone.localtime(value, zone or time_zone_for(user))
     return date_format(local, pgettext("deadline date format", "l, j F Y, H:i T"))
 
 
+def desk_zone(value: datetime | None):
+    """The time zone an SLA instant from the engine carries (the desk's), or None."""
+    return value.tzinfo if value is not None and isinstance(value.tzinfo, ZoneInfo) else None
+
+
 def out_of_hours_notice(*, next_opening: datetime | None, user) -> str:
-    """The notice shown for a severe fault outside support hours; stored verbatim when accepted."""
+    """The notice shown for a severe fault outside support hours; stored verbatim when accepted.
+    The opening is shown in the desk's time zone (the zone `next_opening` carries)."""
     if next_opening is not None:
         closed = _("Our support is closed right now. It opens again on %(opening)s.") % {
-            "opening": format_moment(next_opening, user)
+            "opening": format_moment(next_opening, user, desk_zone(next_opening))
         }
     else:
         closed = _("Our support is closed right now.")

@@ -12,6 +12,9 @@ transaction as the sending, so a task that runs twice sends nothing twice."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -88,7 +91,33 @@ def render_email(*, event: TicketEvent, recipient, kind: str) -> EmailMultiAlter
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["X-Helpdesk-Ticket"] = ticket.reference
+    message.extra_headers["Message-ID"] = message_id_for(event=event, recipient=recipient)
+    message.extra_headers["References"] = thread_id_for(ticket)
+    message.extra_headers["In-Reply-To"] = thread_id_for(ticket)
     return message
+
+
+# Message-IDs of ticket mail: stable per (event, recipient), so a retried send carries the same
+# id, and carrying the ticket's reference, so that a reply (In-Reply-To / References) finds its
+# ticket (`api.inbound`). Every mail of a ticket also refers to the ticket's thread id.
+_MESSAGE_ID = re.compile(r"<hd\.(HD-\d{4}-\d{6})\.[^@>\s]*@[^>\s]+>", re.IGNORECASE)
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "helpdesk.invalid"
+
+
+def message_id_for(*, event: TicketEvent, recipient) -> str:
+    return f"<hd.{event.ticket.reference}.e{event.pk}.u{recipient.pk}@{_mail_domain()}>"
+
+
+def thread_id_for(ticket) -> str:
+    return f"<hd.{ticket.reference}.thread@{_mail_domain()}>"
+
+
+def ticket_references_in(header: str) -> list[str]:
+    """The ticket references named by our Message-IDs in a header (In-Reply-To, References)."""
+    return [match.upper() for match in _MESSAGE_ID.findall(header or "")]
 
 
 def send_for_event(*, event_id: int) -> int:

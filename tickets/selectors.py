@@ -36,7 +36,10 @@ def ticket_get_for_user(*, user, reference_or_id: str | int) -> Ticket:
     ticket = (
         tickets_visible_to(user=user)
         .filter(lookup)
-        .select_related("organisation__support_partner", "requester", "team", "assignee", "out_of_hours_accepted_by")
+        .select_related(
+            "organisation__support_partner", "requester", "team", "assignee", "out_of_hours_accepted_by",
+            "sla_calendar",
+        )
         .first()
     )
     if ticket is None:

@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tickets.choices import Channel, Severity, Status
 from tickets.markdown import render_markdown
@@ -22,6 +26,8 @@ ICONS = {
     EventCode.WORKAROUND_CHANGED: "tools",
     EventCode.FIX_RELEASE_CHANGED: "box-seam",
     EventCode.OUT_OF_HOURS_ACCEPTED: "moon-stars",
+    EventCode.SLA_RECOMPUTED: "hourglass-split",
+    EventCode.SLA_UNAVAILABLE: "hourglass",
 }
 
 
@@ -76,7 +82,13 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("%(actor)s changed the status from “%(old)s” to “%(new)s”.") % values
     if event.code == EventCode.SEVERITY_CHANGED:
         values |= {"old": _label(Severity, p.get("old")), "new": _label(Severity, p.get("new"))}
-        return _("%(actor)s changed the severity from “%(old)s” to “%(new)s”.") % values
+        if p.get("reason"):
+            return _deadlines_moved(_("%(actor)s changed the severity from “%(old)s” to “%(new)s”: %(reason)s") % {
+                **values, "reason": p["reason"]
+            }, p.get("deadlines"))
+        return _deadlines_moved(
+            _("%(actor)s changed the severity from “%(old)s” to “%(new)s”.") % values, p.get("deadlines")
+        )
     if event.code == EventCode.ASSIGNED:
         values |= {"old": _assignment(p.get("old", {})), "new": _assignment(p.get("new", {}))}
         return _("%(actor)s changed the assignment from %(old)s to %(new)s.") % values
@@ -90,7 +102,36 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("The release for the permanent fix is no longer set.")
     if event.code == EventCode.OUT_OF_HOURS_ACCEPTED:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
+    if event.code == EventCode.SLA_RECOMPUTED:
+        return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
+    if event.code == EventCode.SLA_UNAVAILABLE:
+        if p.get("reason") == "out_of_range":
+            return _("No service-level deadlines: the business calendar has no holiday data for %(year)s.") % {
+                "year": p.get("year")
+            }
+        return _("No service-level deadlines: they could not be computed.")
     return _label(EventCode, event.code)
+
+
+def _moment(value) -> str:
+    """A stored instant (ISO text in payloads) in the active language and time zone."""
+    instant = parse_datetime(value) if isinstance(value, str) else value
+    if instant is None:
+        return _("none")
+    return date_format(timezone.localtime(instant), pgettext("deadline date format", "l, j F Y, H:i T"))
+
+
+def _deadlines_moved(text: str, deadlines: dict | None) -> str:
+    """`text` followed by one sentence per moved SLA deadline (payload {"reaction_due_at": {"old", "new"}})."""
+    sentences = [text]
+    for name, sentence in (
+        ("reaction_due_at", _("Reaction deadline: %(old)s → %(new)s.")),
+        ("resolution_due_at", _("Resolution deadline: %(old)s → %(new)s.")),
+    ):
+        change = (deadlines or {}).get(name)
+        if change:
+            sentences.append(sentence % {"old": _moment(change.get("old")), "new": _moment(change.get("new"))})
+    return " ".join(sentences)
 
 
 def _attachment_links(ticket, attachments) -> list[dict]:

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from .urls_agent import urlpatterns as agent_urlpatterns
 from .views import actions, attachments, portal
 
 app_name = "tickets"
 
 urlpatterns = [
+    *agent_urlpatterns,
     path("", portal.ticket_list, name="list"),
     path("new/", portal.ticket_create, name="create"),
     path("new/preview/", portal.ticket_preview, name="preview"),

@@ -28,6 +28,16 @@ class Policy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("A ticket is at risk once this share of a target's business time has been used."),
     )
+    post_breach_after = models.CharField(
+        _("escalate again after"),
+        max_length=20,
+        blank=True,
+        validators=[validate_target],
+        help_text=_(
+            "Business time after a missed deadline when managers are told again (e.g. 2h or 1d); "
+            "empty for no further escalation."
+        ),
+    )
     pause_statuses = models.JSONField(
         _("statuses that pause the resolution clock"),
         default=default_pause_statuses,

@@ -20,9 +20,13 @@ def policy_create(
     targets: Mapping[str, tuple[str, str]] | None = None,
     warning_threshold_percent: int = 75,
     pause_statuses: Iterable[str] | None = None,
+    post_breach_after: str = "",
 ) -> Policy:
     """A policy with its targets ({severity: (reaction, resolution or "")})."""
-    policy = Policy(name=name, slug=slug, calendar=calendar, warning_threshold_percent=warning_threshold_percent)
+    policy = Policy(
+        name=name, slug=slug, calendar=calendar, warning_threshold_percent=warning_threshold_percent,
+        post_breach_after=target_normalise(post_breach_after) if (post_breach_after or "").strip() else "",
+    )
     if pause_statuses is not None:
         policy.pause_statuses = list(pause_statuses)
     policy.full_clean()
@@ -34,7 +38,7 @@ def policy_create(
 
 @transaction.atomic
 def policy_update(*, policy: Policy, data: Mapping[str, object]) -> Policy:
-    allowed = {"name", "calendar", "warning_threshold_percent", "pause_statuses"}
+    allowed = {"name", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after"}
     if set(data) - allowed:
         raise ValueError(f"policy_update cannot change {sorted(set(data) - allowed)}")
     changed = [field for field, value in data.items() if getattr(policy, field) != value]

@@ -26,9 +26,10 @@ def test_customer_files_a_severe_fault_and_replies_with_a_file(page, live_server
 
     page.select_option("select[name=category]", "fault")
     page.check("input[name=severity][value=severe]")
-    # The preview is fetched by htmx when the severity changes; until the SLA wiring it says
-    # that the deadline follows on the ticket page.
-    page.wait_for_selector("[data-testid=preview-deadline-later]")
+    # The preview is fetched by htmx when the severity changes: the reaction deadline of Müller's
+    # contract (severe: 6 business hours on de-nrw-standard), before anything is sent.
+    page.wait_for_selector("[data-testid=preview-deadline]")
+    assert "reagieren wir bis" in page.inner_text("[data-testid=preview-deadline]")
     assert "erheblich" in page.inner_text("[data-testid=deadline-preview]")  # the contract's severe wording
 
     page.fill("input[name=subject]", "Fertigungsleitstand friert ein")
@@ -43,8 +44,10 @@ def test_customer_files_a_severe_fault_and_replies_with_a_file(page, live_server
     reference = page.inner_text("header [data-testid=ticket-reference]").strip()
     assert REFERENCE.match(reference)
     assert reference in page.inner_text(".messages")
+    # The ticket page shows the deadline the ticket got, in German and the desk's time zone
     promise = page.locator("[data-testid=promise]")
-    assert promise.is_visible() and promise.get_attribute("data-promise") == "pending"
+    assert promise.is_visible() and promise.get_attribute("data-promise") == "due"
+    assert re.search(r"Reaktion bis \w+, \d+\. \w+ \d{4}, \d{2}:\d{2} (MEZ|MESZ|CET|CEST)", promise.inner_text())
     assert page.inner_text("header [data-testid=severity]") == "Schwerwiegend"
 
     log = tmp_path / "Protokoll Größe.txt"

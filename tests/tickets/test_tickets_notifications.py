@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from tests.tickets.conftest import upload
+from tests.tickets.sla_helpers import berlin, clock
 from tickets import services
 from tickets.choices import Status
 from tickets.models import NotificationSent, Ticket
@@ -29,12 +30,13 @@ def _to(address):
     return [m for m in mail.outbox if m.to == [address]]
 
 
-def test_confirmation_goes_to_the_requester_in_german(committed, file_ticket, users):
-    ticket = committed(file_ticket)
+def test_confirmation_goes_to_the_requester_in_german_with_the_reaction_deadline(committed, file_ticket, users):
+    with clock(berlin(2026, 11, 23, 10, 0)):  # a minor fault: 1.5 working days
+        ticket = committed(file_ticket)
     [message] = mail.outbox
     assert message.to == [users["customer"].email]
     assert message.subject == f"[{ticket.reference}] Ticket erhalten: Prüfstand meldet Fehler 42"
-    assert "Die Reaktionsfrist sehen Sie auf der Ticketseite." in message.body
+    assert "Wir reagieren bis Dienstag, 24. November 2026, 14:00 CET." in message.body
     assert f"/tickets/{ticket.reference}/" in message.body
     html = message.alternatives[0][0]
     assert ticket.reference in html and 'lang="de"' in html

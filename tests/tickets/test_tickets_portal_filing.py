@@ -192,7 +192,9 @@ def test_reseller_customer_files_to_the_resellers_team(client, users):
 
 # --- preview and out-of-hours ----------------------------------------------------------------
 
-def test_preview_says_the_deadline_comes_after_filing_until_wired(client, users):
+def test_preview_says_the_deadline_comes_after_filing_when_it_cannot_be_told(client, users, monkeypatch):
+    monkeypatch.setattr(sla_preview, "reaction_deadline_preview", lambda **kw: None)
+    monkeypatch.setattr(sla_preview, "support_status", lambda **kw: None)
     login_as(client, users)
     response = client.get(reverse("tickets:preview"), {"category": "fault", "severity": "severe"})
     assert b'data-testid="preview-deadline-later"' in response.content
@@ -261,7 +263,8 @@ def test_not_accepting_out_of_hours_stores_nothing(client, users, monkeypatch):
     assert Ticket.objects.get(idempotency_key="d" * 32).out_of_hours_accepted_at is None
 
 
-def test_acceptance_without_a_shown_notice_is_ignored(client, users):
+def test_acceptance_without_a_shown_notice_is_ignored(client, users, monkeypatch):
+    monkeypatch.setattr(sla_preview, "support_status", lambda **kw: None)
     login_as(client, users)  # support_status unknown: no notice was shown
     client.post(reverse("tickets:create"), _form(accept_out_of_hours="on"))
     assert Ticket.objects.get(idempotency_key="d" * 32).out_of_hours_accepted_at is None

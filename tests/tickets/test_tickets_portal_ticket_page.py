@@ -17,20 +17,29 @@ pytestmark = pytest.mark.django_db
 
 def test_ticket_page_promises_the_reaction_in_the_readers_language(client, users, file_ticket):
     ticket = file_ticket()
-    Ticket.objects.filter(pk=ticket.pk).update(reaction_due_at=datetime(2026, 11, 23, 12, 30, tzinfo=UTC))
+    Ticket.objects.filter(pk=ticket.pk).update(reaction_due_at=datetime(2037, 11, 23, 12, 30, tzinfo=UTC))
     login_as(client, users, language="de")
     content = client.get(reverse("tickets:detail", kwargs={"reference": ticket.reference})).content.decode()
-    assert "Reaktion bis Montag, 23. November 2026, 13:30" in content
+    assert "Reaktion bis Montag, 23. November 2037, 13:30" in content
     login_as(client, users, language="en")
     content = client.get(reverse("tickets:detail", kwargs={"reference": ticket.reference})).content.decode()
-    assert "Reaction by Monday, 23 November 2026, 13:30" in content
+    assert "Reaction by Monday, 23 November 2037, 13:30" in content
 
 
-def test_ticket_page_without_deadline_says_it_follows(client, users, file_ticket):
+def test_ticket_page_without_computed_deadline_says_it_follows(client, users, file_ticket):
     ticket = file_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(reaction_due_at=None)  # e.g. beyond the holiday years
     login_as(client, users)
     response = client.get(reverse("tickets:detail", kwargs={"reference": ticket.reference}))
     assert response.context["promise"]["kind"] == "pending"
+
+
+def test_ticket_page_of_a_request_without_sla_promises_no_time(client, users, file_ticket):
+    ticket = file_ticket(category="question")
+    login_as(client, users)
+    response = client.get(reverse("tickets:detail", kwargs={"reference": ticket.reference}))
+    assert response.context["promise"]["kind"] == "none"
+    assert "sets no reaction time for this request" in response.content.decode()
 
 
 def test_ticket_page_shows_workaround_and_fix_release(client, users, file_ticket):

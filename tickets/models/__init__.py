@@ -1,15 +1,22 @@
 from .conversation import Attachment, Comment
+from .effort import TimeEntry, WorkType
 from .history import EventCode, NotificationSent, TicketEvent
 from .routing import TeamRoute
 from .ticket import Ticket, TicketCounter
+from .workspace import CannedReply, SavedView, TicketPresence
 
 __all__ = [
     "Attachment",
+    "CannedReply",
     "Comment",
     "EventCode",
     "NotificationSent",
+    "SavedView",
     "TeamRoute",
     "Ticket",
     "TicketCounter",
     "TicketEvent",
+    "TicketPresence",
+    "TimeEntry",
+    "WorkType",
 ]

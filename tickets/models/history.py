@@ -20,6 +20,8 @@ class EventCode(models.TextChoices):
     WORKAROUND_CHANGED = "workaround_changed", _("Workaround")
     FIX_RELEASE_CHANGED = "fix_release_changed", _("Permanent fix release")
     OUT_OF_HOURS_ACCEPTED = "out_of_hours_accepted", _("Paid out-of-hours service accepted")
+    SLA_RECOMPUTED = "sla_recomputed", _("Service-level deadlines recomputed")
+    SLA_UNAVAILABLE = "sla_unavailable", _("Service-level deadlines could not be computed")
 
 
 class TicketEvent(models.Model):

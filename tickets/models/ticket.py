@@ -5,10 +5,40 @@ No domain logic here: every write goes through `tickets.services`."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import Category, Channel, Severity, SlaState, Status
+from tickets.choices import Category, Channel, Severity, SlaState, Status, TargetState
+
+# The agent queue's order, kept by the database itself (stored generated columns, so no writer can
+# forget it): bucket 0 = an open ticket with a deadline that is running or was missed, ordered by
+# that deadline (so breached tickets come first, the longest overdue at the top, then the nearest
+# deadline); bucket 1 = open without such a deadline (no SLA, the resolution clock is paused, or
+# every target is met), oldest report first; bucket 2 = resolved and closed, oldest first. The
+# deadline is the reaction's while nobody has reacted or when the reaction came late, else the
+# resolution's while that target is open or breached. Ties go to the lower id (filed earlier).
+# See `tickets.selectors_queue`.
+QUEUE_DONE_STATUSES = (Status.RESOLVED.value, Status.CLOSED.value)
+_REACTION_RUNNING = Q(reaction_due_at__isnull=False) & (
+    Q(first_reaction_at__isnull=True) | Q(reaction_state=TargetState.BREACHED.value)
+)
+_RESOLUTION_RUNNING = Q(
+    resolution_due_at__isnull=False, resolution_state__in=(TargetState.OPEN.value, TargetState.BREACHED.value)
+)
+QUEUE_DUE = models.Case(
+    models.When(status__in=QUEUE_DONE_STATUSES, then=models.Value(None)),
+    models.When(_REACTION_RUNNING, then=models.F("reaction_due_at")),
+    models.When(_RESOLUTION_RUNNING, then=models.F("resolution_due_at")),
+    default=models.Value(None),
+    output_field=models.DateTimeField(),
+)
+QUEUE_BUCKET = models.Case(
+    models.When(status__in=QUEUE_DONE_STATUSES, then=models.Value(2)),
+    models.When(_REACTION_RUNNING | _RESOLUTION_RUNNING, then=models.Value(0)),
+    default=models.Value(1),
+    output_field=models.SmallIntegerField(),
+)
 
 
 class Ticket(models.Model):
@@ -83,6 +113,46 @@ class Ticket(models.Model):
         _("SLA state"), max_length=10, choices=SlaState.choices, default=SlaState.NONE, db_index=True
     )
 
+    # Snapshot of the promise at creation / severity change (`tickets.services.sla`): a later
+    # change of the policy does not rewrite it. The calendar is the policy's calendar then.
+    sla_policy = models.ForeignKey(
+        "sla.Policy", verbose_name=_("service-level policy"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="tickets",
+    )
+    sla_calendar = models.ForeignKey(
+        "sla.Calendar", verbose_name=_("business calendar"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="tickets",
+    )
+    reaction_target = models.CharField(_("reaction target"), max_length=20, blank=True)
+    resolution_target = models.CharField(_("resolution target"), max_length=20, blank=True)
+    warning_threshold_percent = models.PositiveSmallIntegerField(_("warning threshold (%)"), null=True, blank=True)
+    # Outcome per target; empty = the ticket has no such target.
+    reaction_state = models.CharField(
+        _("reaction target state"), max_length=10, choices=TargetState.choices, blank=True
+    )
+    resolution_state = models.CharField(
+        _("resolution target state"), max_length=10, choices=TargetState.choices, blank=True
+    )
+    reaction_business_seconds = models.PositiveIntegerField(
+        _("business time to first reaction (s)"), null=True, blank=True
+    )
+    resolution_paused_seconds = models.PositiveIntegerField(_("resolution clock paused (business s)"), default=0)
+    resolution_paused_since = models.DateTimeField(_("resolution clock paused since"), null=True, blank=True)
+    reaction_warning_at = models.DateTimeField(_("reaction warning at"), null=True, blank=True)
+    resolution_warning_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
+    # The earliest future warning or due instant of an open target: the escalation scan's cursor.
+    next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True, db_index=True)
+
+    queue_bucket = models.GeneratedField(
+        expression=QUEUE_BUCKET, output_field=models.SmallIntegerField(), db_persist=True, verbose_name=_("queue group")
+    )
+    queue_sort_at = models.GeneratedField(
+        expression=Coalesce(QUEUE_DUE, models.F("reported_at")),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+        verbose_name=_("queue position"),
+    )
+
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
     # A token from the filing form: a double submit returns the first ticket instead of a second.
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -95,6 +165,8 @@ class Ticket(models.Model):
         ordering = ["-last_activity_at", "-pk"]
         indexes = [
             models.Index(fields=["organisation", "-last_activity_at"], name="ticket_org_activity_idx"),
+            # The agent queue: its order and its keyset pagination (tickets.selectors_queue).
+            models.Index(fields=["queue_bucket", "queue_sort_at", "id"], name="ticket_queue_order_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

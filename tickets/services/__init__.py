@@ -8,8 +8,19 @@ a device, an e-mail gateway)."""
 
 from ._common import UNSET
 from .assignment import ticket_assign
+from .claiming import (
+    AlreadyTaken,
+    BulkOutcome,
+    ticket_claim,
+    ticket_hand_over,
+    ticket_move_to_team,
+    tickets_bulk_assign,
+    tickets_bulk_change_status,
+)
 from .conversation import attachment_add, comment_add
 from .creation import ticket_create
+from .effort import time_entry_add, time_entry_delete
+from .phone import ticket_log_call
 from .status import (
     ticket_change_severity,
     ticket_change_status,
@@ -19,18 +30,40 @@ from .status import (
     ticket_reopen,
     ticket_set_fix_release,
 )
+from .workspace import (
+    canned_reply_save,
+    presence_leave,
+    presence_touch,
+    saved_view_delete,
+    saved_view_save,
+)
 
 __all__ = [
     "UNSET",
+    "AlreadyTaken",
+    "BulkOutcome",
     "attachment_add",
+    "canned_reply_save",
     "comment_add",
+    "presence_leave",
+    "presence_touch",
+    "saved_view_delete",
+    "saved_view_save",
     "ticket_assign",
     "ticket_change_severity",
     "ticket_change_status",
+    "ticket_claim",
     "ticket_close",
     "ticket_confirm_resolution",
     "ticket_create",
+    "ticket_hand_over",
+    "ticket_log_call",
+    "ticket_move_to_team",
     "ticket_provide_workaround",
     "ticket_reopen",
     "ticket_set_fix_release",
+    "tickets_bulk_assign",
+    "tickets_bulk_change_status",
+    "time_entry_add",
+    "time_entry_delete",
 ]

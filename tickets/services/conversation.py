@@ -18,6 +18,7 @@ from tickets.models import Attachment, Comment, EventCode, Ticket
 from tickets.uploads import check_upload
 
 from ._common import event_write, lock, require_may_see
+from .sla import sla_reaction_record
 from .status import REASON_CUSTOMER_REPLIED, apply_status
 
 
@@ -98,7 +99,8 @@ def _add(*, ticket, author, body, is_internal, files, channel, idempotency_key) 
         store_attachment(ticket=locked, actor=author, uploaded=uploaded, check=check, comment=comment)
     if not is_internal and access.is_agent(author) and locked.first_reaction_at is None:
         locked.first_reaction_at = comment.created_at
-        locked.save(update_fields=["first_reaction_at", "updated_at"])
+        sla_fields = sla_reaction_record(ticket=locked, now=comment.created_at)
+        locked.save(update_fields=["first_reaction_at", *sla_fields, "updated_at"])
     if (
         not is_internal
         and access.is_customer(author)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Organisation, Role
+from sla.services.computations import whole_second
 from tickets import routing
 from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Channel, Severity
 from tickets.models import EventCode, Ticket
@@ -20,6 +21,7 @@ from tickets.uploads import check_upload
 
 from ._common import event_write, team_ref, user_ref
 from .conversation import files_removed_on_error, store_attachment
+from .sla import sla_ticket_filed
 
 # A phone call logged a little after the clock of the server: tolerated, a later time is not.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -82,7 +84,7 @@ def ticket_create(
     `files` are attached to the ticket; each must pass `tickets.uploads.check_upload`.
     """
     now = timezone.now()
-    reported_at = reported_at or now
+    reported_at = whole_second(reported_at or now)  # the SLA engine works to the second
     _validate(
         organisation=organisation,
         requester=requester,
@@ -168,6 +170,9 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
             "reported_at": ticket.reported_at,
         },
     )
+    sla_problem = sla_ticket_filed(ticket=ticket, now=now)
+    if sla_problem:
+        event_write(ticket=ticket, code=EventCode.SLA_UNAVAILABLE, actor=None, payload=sla_problem, is_public=False)
     if out_of_hours_notice:
         event_write(
             ticket=ticket,

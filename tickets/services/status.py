@@ -17,6 +17,7 @@ from tickets.errors import TransitionNotAllowed
 from tickets.models import EventCode, Ticket
 
 from ._common import event_write, lock, require_may_see
+from .sla import sla_severity_changed, sla_status_changed
 
 # Reason codes stored in a status change's payload (rendered by tickets.timeline).
 REASON_CONFIRMED = "confirmed"
@@ -73,6 +74,7 @@ def apply_status(*, ticket: Ticket, actor, new: str, reason: str = "", now=None)
     if new == Status.IN_PROGRESS and ticket.first_reaction_at is None and access.is_agent(actor):
         ticket.first_reaction_at = now
         fields.append("first_reaction_at")
+    fields += sla_status_changed(ticket=ticket, old=old, now=now)
     ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     payload = {"old": old, "new": new}
     if reason:
@@ -128,12 +130,14 @@ def _require_agent(actor) -> None:
         raise PermissionDenied(_("Your role does not allow this change."))
 
 
-def ticket_change_severity(*, ticket: Ticket, actor, severity: str) -> Ticket:
-    """Agents re-classify a fault (severe ⇄ minor). Only faults and data loss have a severity."""
+def ticket_change_severity(*, ticket: Ticket, actor, severity: str, reason: str = "") -> Ticket:
+    """Agents re-classify a fault (severe ⇄ minor). Only faults and data loss have a severity.
+    `reason` (why, in the agent's words) is kept in the history; the agent workspace requires it."""
     require_may_see(actor, ticket)
     _require_agent(actor)
     if severity not in Severity.values:
         raise ValidationError({"severity": _("Please choose how severe the fault is.")})
+    reason = (reason or "").strip()
     with transaction.atomic():
         locked = lock(ticket)
         if locked.category not in CATEGORIES_WITH_SEVERITY:
@@ -141,8 +145,14 @@ def ticket_change_severity(*, ticket: Ticket, actor, severity: str) -> Ticket:
         if locked.severity == severity:
             return locked
         old, locked.severity = locked.severity, severity
-        locked.save(update_fields=["severity", "updated_at"])
-        event_write(ticket=locked, code=EventCode.SEVERITY_CHANGED, actor=actor, payload={"old": old, "new": severity})
+        sla_fields, deadlines = sla_severity_changed(ticket=locked, now=timezone.now())
+        locked.save(update_fields=["severity", *sla_fields, "updated_at"])
+        payload = {"old": old, "new": severity}
+        if reason:
+            payload["reason"] = reason
+        if deadlines:
+            payload["deadlines"] = deadlines
+        event_write(ticket=locked, code=EventCode.SEVERITY_CHANGED, actor=actor, payload=payload)
     return locked
 
 

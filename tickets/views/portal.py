@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from tickets import rules, selectors, services, sla_preview, transitions
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, Status
-from tickets.formatting import format_moment, out_of_hours_notice
+from tickets.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
+from tickets.formatting import desk_zone, format_moment, out_of_hours_notice
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
 from tickets.markdown import render_markdown
 from tickets.timeline import timeline_for
@@ -50,13 +52,22 @@ def ticket_list(request):
 
 
 def _promise(ticket, user) -> dict:
-    """What the ticket page promises about the reaction."""
+    """What the ticket page promises about the reaction, in the desk's time zone."""
+    zone = ZoneInfo(ticket.sla_calendar.time_zone) if ticket.sla_calendar_id else None
     if ticket.first_reaction_at:
         return {"kind": "reacted", "text": _("We reacted on %(moment)s.")
-                % {"moment": format_moment(ticket.first_reaction_at, user)}}
+                % {"moment": format_moment(ticket.first_reaction_at, user, zone)}}
+    if ticket.reaction_due_at and ticket.reaction_due_at <= timezone.now() and ticket.status in OPEN_STATUSES:
+        return {"kind": "overdue", "text": _("The reaction was due by %(moment)s. We are sorry for the delay.")
+                % {"moment": format_moment(ticket.reaction_due_at, user, zone)}}
     if ticket.reaction_due_at:
         return {"kind": "due", "text": _("Reaction by %(moment)s.")
-                % {"moment": format_moment(ticket.reaction_due_at, user)}}
+                % {"moment": format_moment(ticket.reaction_due_at, user, zone)}}
+    if ticket.status not in OPEN_STATUSES:
+        return {"kind": "none", "text": ""}
+    if ticket.sla_state == SlaState.NONE and ticket.sla_policy_id is None:
+        return {"kind": "none", "text": _("Your support contract sets no reaction time for this request; "
+                                          "we answer as soon as we can.")}
     return {"kind": "pending", "text": _("The reaction deadline is shown here as soon as it has been set.")}
 
 
@@ -121,7 +132,7 @@ def preview_context(*, user, category: str, severity: str, accept: bool) -> dict
         "needs_severity": needs_severity,
         "severity_chosen": bool(severity),
         "severity_explanation": SEVERITY_EXPLANATIONS.get(severity, ""),
-        "deadline": format_moment(deadline, user) if deadline else "",
+        "deadline": format_moment(deadline, user, desk_zone(deadline)) if deadline else "",
         "out_of_hours_notice": notice,
         "accept_out_of_hours": accept,
     }

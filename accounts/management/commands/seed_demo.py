@@ -9,6 +9,7 @@ DEMO_STEPS = [
     "accounts.demo",
     "sla.demo",
     "tickets.demo",
+    "tickets.demo_workspace",
 ]
 
 

@@ -1,0 +1,107 @@
+"""How API callers prove who they are.
+
+- People: `Authorization: Token hdt_…` (or `Bearer hdt_…`), a personal token created on the
+  "API tokens" page, or the signed-in session (with its CSRF check).
+- Devices: `Authorization: Device hdd_…`, accepted only by the device-report endpoint, which
+  accepts nothing else. A key of the wrong kind is refused with a message that says so."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from api.keys import DEVICE_PREFIX, TOKEN_PREFIX, key_hash
+from api.models import ApiToken, Device
+
+TOKEN_KEYWORDS = ("token", "bearer")
+DEVICE_KEYWORD = "device"
+
+
+def _credentials(request) -> tuple[str, str] | None:
+    """(keyword in lower case, key) from the Authorization header, or None without one."""
+    header = authentication.get_authorization_header(request)
+    if not header:
+        return None
+    try:
+        parts = header.decode("ascii").split()
+    except UnicodeDecodeError:
+        raise exceptions.AuthenticationFailed(_("The Authorization header must be plain ASCII.")) from None
+    if len(parts) != 2:
+        if parts and parts[0].lower() in (*TOKEN_KEYWORDS, DEVICE_KEYWORD):
+            raise exceptions.AuthenticationFailed(
+                _("Malformed Authorization header: send “%(keyword)s <key>” with one space.") % {"keyword": parts[0]}
+            )
+        return None
+    return parts[0].lower(), parts[1]
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """A person's API token. Devices' keys are refused here."""
+
+    www_keyword = "Token"
+
+    def authenticate(self, request):
+        credentials = _credentials(request)
+        if credentials is None or credentials[0] not in TOKEN_KEYWORDS:
+            return None
+        key = credentials[1]
+        if key.startswith(DEVICE_PREFIX):
+            raise exceptions.AuthenticationFailed(
+                _("This is a device key. Device keys work only for device reports; use a personal API token.")
+            )
+        if not key.startswith(TOKEN_PREFIX):
+            raise exceptions.AuthenticationFailed(_("Invalid API token."))
+        token = (
+            ApiToken.objects.select_related("user__organisation")
+            .filter(key_hash=key_hash(key), revoked_at__isnull=True)
+            .first()
+        )
+        now = timezone.now()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))
+        if token.expires_at is not None and token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("This API token has expired. Create a new one."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The account of this API token is deactivated."))
+        from api.services import api_token_touch
+
+        api_token_touch(token=token, now=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.www_keyword
+
+
+class DeviceKeyAuthentication(authentication.BaseAuthentication):
+    """A device's key. The request's user stays anonymous; `request.auth` is the Device."""
+
+    def authenticate(self, request):
+        credentials = _credentials(request)
+        if credentials is None:
+            return None
+        keyword, key = credentials
+        if keyword != DEVICE_KEYWORD:
+            raise exceptions.AuthenticationFailed(
+                _("Device reports need a device key: send “Authorization: Device <key>”. "
+                  "Personal API tokens and sign-ins are not accepted here.")
+            )
+        if key.startswith(TOKEN_PREFIX):
+            raise exceptions.AuthenticationFailed(
+                _("This is a personal API token. Device reports need the device's own key.")
+            )
+        device = (
+            Device.objects.select_related("organisation").filter(key_hash=key_hash(key)).first()
+            if key.startswith(DEVICE_PREFIX)
+            else None
+        )
+        if device is None:
+            raise exceptions.AuthenticationFailed(_("Invalid device key."))
+        if not device.is_active or not device.organisation.is_active:
+            raise exceptions.AuthenticationFailed(_("This device is deactivated."))
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser(), device
+
+    def authenticate_header(self, request):
+        return "Device"

@@ -1,0 +1,79 @@
+"""The automatic answer to a mail that could not be handled: why, and how to get access.
+Plain text, in the sender's language (German and English for an unknown sender), marked
+`Auto-Submitted: auto-replied` so that other systems do not answer it (RFC 3834)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import User
+from api.models import InboundMail
+
+from .service import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER
+
+
+def _paragraphs(inbound: InboundMail, person: User | None) -> list[str]:
+    portal = settings.SITE_URL + reverse("login")
+    nothing = _("Nothing has been filed from your e-mail.")
+    if inbound.reason == READER and person is not None:
+        return [
+            _("Your account can read your organisation's tickets but cannot file or answer them. "
+              "Please contact %(contact)s.") % {"contact": access.contact_for_refusal(person)},
+            nothing,
+        ]
+    if inbound.reason == TICKET_CLOSED and inbound.ticket is not None:
+        return [
+            _("Ticket %(reference)s is closed, so your e-mail was not added to it. You can reopen it in the "
+              "portal within %(days)d days of closing: %(url)s")
+            % {"reference": inbound.ticket.reference, "days": settings.TICKET_REOPEN_DAYS,
+               "url": settings.SITE_URL + reverse("tickets:detail", kwargs={"reference": inbound.ticket.reference})},
+            _("For a new request, please write a new e-mail without the ticket reference in the subject."),
+        ]
+    if inbound.reason == NOT_ALLOWED:
+        return [
+            _("Tickets are opened by e-mail for the registered contacts of our customers only. "
+              "Please use the helpdesk: %(url)s") % {"url": portal},
+            nothing,
+        ]
+    return [
+        _("Thank you for your e-mail. The address %(address)s is not registered with our support, so we "
+          "could not file your e-mail as a ticket.") % {"address": inbound.sender},
+        _("Only registered contacts of our customers can open tickets by e-mail. If your organisation has a "
+          "support contract, please ask your organisation's registered support contact to have you registered, "
+          "or write from your registered address. Registered contacts can also use the portal: %(url)s")
+        % {"url": portal},
+        nothing,
+    ]
+
+
+def _rendered(inbound: InboundMail, person: User | None, language: str) -> tuple[str, list[str]]:
+    with translation.override(language):
+        return _("Automatic answer: %(subject)s") % {"subject": inbound.subject or "—"}, _paragraphs(inbound, person)
+
+
+def auto_answer_render(inbound: InboundMail) -> EmailMessage:
+    person = (
+        User.objects.filter(email__iexact=inbound.sender, is_active=True).select_related("organisation").first()
+        if inbound.reason != UNKNOWN_SENDER else None
+    )
+    languages = [inbound.answer_language] if inbound.answer_language else ["de", "en"]
+    sections = [_rendered(inbound, person, language) for language in languages]
+    subject = sections[0][0]
+    body = render_to_string("api/email/auto_answer.txt", {"sections": [s[1] for s in sections]})
+    domain = urlsplit(settings.SITE_URL).hostname or "helpdesk.invalid"
+    message = EmailMessage(subject=subject, body=body, to=[inbound.sender])
+    message.extra_headers["Message-ID"] = f"<hd-auto.{inbound.pk}@{domain}>"
+    message.extra_headers["Auto-Submitted"] = "auto-replied"
+    message.extra_headers["X-Auto-Response-Suppress"] = "All"
+    if inbound.message_key.startswith("<"):
+        message.extra_headers["In-Reply-To"] = inbound.message_key
+        message.extra_headers["References"] = inbound.message_key
+    return message

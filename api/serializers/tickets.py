@@ -1,0 +1,103 @@
+"""Tickets in and out of the API."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tickets.choices import Category, Channel, Severity, SlaState, Status
+from tickets.models import Ticket
+from tickets.services.sla import sla_state_at
+
+from .common import MAX_ID, RefSerializer
+
+# Channels an agent may file for through the API; `reported_at` only for phone and e-mail.
+AGENT_CHANNELS = (Channel.API, Channel.PHONE, Channel.EMAIL)
+CHANNELS_WITH_REPORTED_AT = (Channel.PHONE, Channel.EMAIL)
+AGENT_CHANNEL_CHOICES = [(c.value, c.label) for c in AGENT_CHANNELS]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    organisation = RefSerializer(read_only=True)
+    requester = RefSerializer(read_only=True, allow_null=True)
+    assignee = RefSerializer(read_only=True, allow_null=True)
+    team = RefSerializer(read_only=True, allow_null=True)
+    sla_state = serializers.SerializerMethodField(
+        help_text=_("The SLA state now: on_track, at_risk, breached, met, paused or none.")
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "reference", "subject", "description", "category", "severity", "status",
+            "organisation", "requester", "assignee", "team", "channel",
+            "affected_system", "occurring_since", "steps_to_reproduce", "impact",
+            "callback_phone", "remote_session_id", "workaround", "fixed_in_release",
+            "reported_at", "reaction_due_at", "resolution_due_at", "first_reaction_at",
+            "resolved_at", "closed_at", "sla_state", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
+    def get_sla_state(self, ticket) -> str:
+        now = self.context.get("now") or timezone.now()
+        return sla_state_at(ticket=ticket, now=now)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(help_text=_("Markdown."))
+    category = serializers.ChoiceField(choices=Category.choices)
+    severity = serializers.ChoiceField(
+        choices=Severity.choices, required=False, allow_blank=True,
+        help_text=_("Required for faults and data loss."),
+    )
+    affected_system = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    occurring_since = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    steps_to_reproduce = serializers.CharField(required=False, allow_blank=True)
+    impact = serializers.CharField(required=False, allow_blank=True)
+    callback_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    remote_session_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    organisation = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID,
+        help_text=_("Agents: the customer organisation. Customers: their own (default)."),
+    )
+    requester = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+        help_text=_("Agents: a registered contact of the organisation (optional)."),
+    )
+    channel = serializers.ChoiceField(
+        choices=AGENT_CHANNEL_CHOICES, required=False,
+        help_text=_("Agents: api (default), phone or email."),
+    )
+    reported_at = serializers.DateTimeField(
+        required=False, help_text=_("Agents, for phone and e-mail tickets: when the call or mail came in.")
+    )
+    idempotency_key = serializers.CharField(
+        max_length=64, required=False, allow_blank=True,
+        help_text=_("Repeat a request with the same key to get the first ticket instead of a second one."),
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """What may change after filing. Each field goes to its service, which checks the role."""
+
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text=_("Agents."))
+    assignee = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text=_("Agents.")
+    )
+    team = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text=_("Agents.")
+    )
+    workaround = serializers.CharField(
+        required=False, help_text=_("Agents: moves the ticket to “workaround provided”.")
+    )
+    fixed_in_release = serializers.CharField(max_length=50, required=False, allow_blank=True, help_text=_("Agents."))
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one field to change."))
+        return attrs

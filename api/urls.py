@@ -1,0 +1,33 @@
+"""/api/v1/: the REST API, its schema and its offline docs."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .errors import not_found
+from .views import accounts, conversation, devices, sla, tickets
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("tickets", tickets.TicketViewSet, basename="ticket")
+router.register("calendars", sla.CalendarViewSet, basename="calendar")
+router.register("policies", sla.PolicyViewSet, basename="policy")
+
+TICKET = "tickets/<str:reference>/"
+
+urlpatterns = [
+    *router.urls,
+    path(f"{TICKET}comments/", conversation.CommentListView.as_view(), name="comment-list"),
+    path(f"{TICKET}attachments/", conversation.AttachmentListView.as_view(), name="attachment-list"),
+    path(f"{TICKET}attachments/<uuid:public_id>/", conversation.AttachmentDetailView.as_view(),
+         name="attachment-detail"),
+    path(f"{TICKET}attachments/<uuid:public_id>/download/", conversation.AttachmentDownloadView.as_view(),
+         name="attachment-download"),
+    path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
+    path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
+    path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", not_found, name="not-found"),
+]

@@ -1,0 +1,13 @@
+"""Celery tasks of the notifications app: thin, idempotent, safe to run twice or concurrently."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def outbox_deliver() -> dict:
+    """Send the due mails of the outbox. Enqueued after a commit that recorded mails, and every
+    minute by beat as the sweep that retries failures and picks up mails a crash left pending."""
+    result = services.outbox_deliver_due()
+    return {"sent": result.sent, "failed": result.failed, "gave_up": result.gave_up}

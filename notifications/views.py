@@ -1,0 +1,72 @@
+"""The bell, the list of notifications and marking them read. Agents and managers only."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import access
+
+from . import selectors, services
+from .models import Notification
+
+PAGE_SIZE = 25
+staff_only = access.role_required(access.is_agent, _("Notifications are for agents and managers."))
+
+
+# htmx stops polling when a response has this status (e.g. after the session expired).
+HTMX_STOP_POLLING = 286
+
+
+@require_GET
+def notification_bell(request):
+    """The badge in the navigation bar, refreshed by htmx: one COUNT query."""
+    if request.htmx and not (request.user.is_authenticated and access.is_agent(request.user)):
+        return HttpResponse(status=HTMX_STOP_POLLING)
+    return _bell(request)
+
+
+@staff_only
+def _bell(request):
+    count = selectors.notification_unread_count(user=request.user)
+    return render(request, "notifications/agent/_bell_badge.html", {"unread_count": count})
+
+
+@require_GET
+@staff_only
+def notification_list(request):
+    page = Paginator(selectors.notifications_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.notifications_shown(notifications=page.object_list, reader=request.user)
+    return render(
+        request,
+        "notifications/agent/list.html",
+        {"page_obj": page, "rows": rows, "unread_count": selectors.notification_unread_count(user=request.user)},
+    )
+
+
+def _next_url(request, default: str) -> str:
+    next_url = request.POST.get("next") or default
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return default
+    return next_url
+
+
+@require_POST
+@staff_only
+def notification_mark_read(request, pk: int):
+    """Mark one notification read, then go on (to its ticket when `next` says so)."""
+    try:
+        services.notification_mark_read(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404("no such notification") from None
+    return HttpResponseRedirect(_next_url(request, reverse("notifications:list")))
+
+
+@require_POST
+@staff_only
+def notification_mark_all_read(request):
+    services.notifications_mark_all_read(user=request.user)
+    return HttpResponseRedirect(_next_url(request, reverse("notifications:list")))

@@ -1,0 +1,99 @@
+"""When a ticket's SLA target counts as met or breached, and when that was decided: database
+expressions over the bookkeeping fields that `tickets.services.sla` keeps (docs/architecture.md,
+"Manager dashboard", says the same in prose).
+
+- A **met** target was decided when it was met: the reaction at `first_reaction_at` (or, for a
+  ticket resolved or closed before anybody reacted, at that instant), the resolution at
+  `resolved_at` (or `closed_at` for a ticket closed without being resolved).
+- A **breached** target was decided at its due instant: stored as breached, or still open although
+  the due instant has passed ("overdue", which the tickets app does not store until something
+  happens). So a past period's figures do not change when a late reaction finally comes.
+- Open targets not yet due, paused resolution clocks and tickets without a target are undecided.
+- **At risk now** is the ticket state "at risk" (`tickets.services.sla.sla_state_at`) of an open
+  ticket: no target breached or overdue, and an open target past its warning instant.
+
+Every function takes `now` (read once per request) and returns an expression or a Q object.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Case, DateTimeField, F, Q, When
+from django.db.models.functions import Coalesce
+
+from tickets.choices import OPEN_STATUSES, TargetState
+
+MET, BREACHED, OPEN = TargetState.MET.value, TargetState.BREACHED.value, TargetState.OPEN.value
+OPEN_STATUS_CODES = sorted(str(status) for status in OPEN_STATUSES)
+REACTION, RESOLUTION = "reaction", "resolution"
+TARGETS = (REACTION, RESOLUTION)
+
+
+def met_at(target: str):
+    """The instant a met target was met (None for any other ticket)."""
+    instant = (
+        Coalesce("first_reaction_at", "resolved_at", "closed_at")
+        if target == REACTION
+        else Coalesce("resolved_at", "closed_at")
+    )
+    return Case(When(**{f"{target}_state": MET}, then=instant), default=None, output_field=DateTimeField())
+
+
+def breached_q(target: str, now: datetime) -> Q:
+    """The target is breached: stored so, or open and past its due instant."""
+    return Q(**{f"{target}_state": BREACHED}) | Q(**{f"{target}_state": OPEN, f"{target}_due_at__lte": now})
+
+
+def breached_at(target: str, now: datetime):
+    """The due instant of a breached target (None for any other ticket)."""
+    return Case(When(breached_q(target, now), then=F(f"{target}_due_at")), default=None, output_field=DateTimeField())
+
+
+def decided_at(target: str, now: datetime):
+    """When the target was decided, met or breached (None while undecided)."""
+    return Coalesce(met_at(target), breached_at(target, now), output_field=DateTimeField())
+
+
+def between(expression_name: str, start: datetime, end: datetime) -> Q:
+    """`start <= value < end` for an annotation or field name."""
+    return Q(**{f"{expression_name}__gte": start, f"{expression_name}__lt": end})
+
+
+def annotate_outcomes(tickets, now: datetime):
+    """Add `<target>_met_at` and `<target>_breached_at` for both targets."""
+    values = {}
+    for target in TARGETS:
+        values[f"{target}_met_at"] = met_at(target)
+        values[f"{target}_breached_at"] = breached_at(target, now)
+    return tickets.annotate(**values)
+
+
+def open_q() -> Q:
+    return Q(status__in=OPEN_STATUS_CODES)
+
+
+def overdue_q(target: str, now: datetime) -> Q:
+    return Q(**{f"{target}_state": OPEN, f"{target}_due_at__lte": now})
+
+
+def at_risk_q(now: datetime) -> Q:
+    """An open ticket whose state now is "at risk" (see the module docstring)."""
+    any_breach = Q()
+    for target in TARGETS:
+        any_breach |= breached_q(target, now)
+    warned = Q()
+    for target in TARGETS:
+        warned |= Q(**{f"{target}_state": OPEN, f"{target}_warning_at__lte": now})
+    return open_q() & warned & ~any_breach
+
+
+def candidates_q(start: datetime, end: datetime) -> Q:
+    """A superset of the tickets any dashboard figure of [start, end) can count, in plain indexed
+    columns, so the database reads only those: every decision instant above is one of these
+    columns, and the "now" figures (backlog, at risk) are about open tickets."""
+    columns = ("reported_at", "first_reaction_at", "resolved_at", "closed_at", "reaction_due_at", "resolution_due_at")
+    q = open_q()
+    for column in columns:
+        q |= between(column, start, end)
+    return q

@@ -1,0 +1,40 @@
+"""Escalations: each level that fired for a ticket's target, once ever.
+
+The UNIQUE constraint on (ticket, target, level) is the exactly-once guarantee: whoever inserts
+the row acts (notifications, mails); anyone else finds it there and does nothing."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class EscalationTarget(models.TextChoices):
+    REACTION = "reaction", pgettext_lazy("SLA target", "Reaction")
+    RESOLUTION = "resolution", pgettext_lazy("SLA target", "Resolution")
+
+
+class EscalationLevel(models.TextChoices):
+    WARNING = "warning", pgettext_lazy("escalation level", "Warning")
+    BREACH = "breach", pgettext_lazy("escalation level", "Breach")
+    POST_BREACH = "post_breach", pgettext_lazy("escalation level", "Still overdue")
+
+
+class Escalation(models.Model):
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="escalations"
+    )
+    target = models.CharField(_("target"), max_length=10, choices=EscalationTarget.choices)
+    level = models.CharField(_("level"), max_length=12, choices=EscalationLevel.choices)
+    due_at = models.DateTimeField(_("due at"), help_text=_("When the level fell due (not when the scan noticed)."))
+    fired_at = models.DateTimeField(_("fired at"))
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["ticket", "due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "target", "level"], name="sla_escalation_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.target} {self.level}"

@@ -1,0 +1,15 @@
+"""The manager dashboard and the monthly reports, under /dashboard/ (namespace "dashboard")."""
+
+from django.urls import path
+
+from . import views_dashboard as views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard_index, name="index"),
+    path("export/<slug:table>.csv", views.dashboard_export, name="export"),
+    path("monthly/", views.monthly_index, name="monthly"),
+    path("monthly/<str:customer_number>/<int:year>/<int:month>/", views.monthly_report_page, name="monthly_report"),
+    path("monthly/<str:customer_number>/<int:year>/<int:month>/csv/", views.monthly_report_csv, name="monthly_csv"),
+]

@@ -1,0 +1,135 @@
+"""The e-mail outbox: mails recorded with the change are sent once, retried with backoff after
+an SMTP failure, and picked up by the sweep after a crash."""
+
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
+
+from notifications import services
+from notifications.models import OutboxMail, OutboxStatus
+from notifications.tasks import outbox_deliver
+from sla.services.escalation import escalation_scan
+from tests.sla.escalation_support import berlin, file_fault
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users(demo):
+    return demo["users"]
+
+
+@pytest.fixture
+def escalated(users, clock):
+    """A ticket whose warning and breach were escalated at Monday 15:01; the mails are recorded
+    but the delivery enqueued on commit never ran (as if the process died right after the commit)."""
+    ticket = file_fault(users, clock)
+    clock.set(berlin(2, 15, 1))
+    escalation_scan(now=clock.now)
+    mail.outbox.clear()
+    return ticket
+
+
+def test_a_crash_before_delivery_loses_nothing_the_sweep_sends_each_mail_once(escalated, clock):
+    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 4
+    assert outbox_deliver() == {"sent": 4, "failed": 0, "gave_up": 0}
+    assert outbox_deliver() == {"sent": 0, "failed": 0, "gave_up": 0}  # the sweep again: nothing twice
+    assert len(mail.outbox) == 4
+    assert not OutboxMail.objects.exclude(status=OutboxStatus.SENT).exists()
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 4
+
+
+def test_an_smtp_failure_is_retried_with_backoff_and_then_sent_exactly_once(escalated, clock):
+    with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        assert outbox_deliver() == {"sent": 0, "failed": 4, "gave_up": 0}
+    rows = list(OutboxMail.objects.all())
+    assert {row.status for row in rows} == {OutboxStatus.PENDING}
+    assert {row.attempts for row in rows} == {1}
+    assert {row.next_attempt_at for row in rows} == {berlin(2, 15, 2)}  # one minute later
+    assert "SMTPServerDisconnected" in rows[0].last_error
+    clock.set(berlin(2, 15, 1, 30))
+    assert outbox_deliver()["sent"] == 0  # not due yet
+    clock.set(berlin(2, 15, 2))
+    assert outbox_deliver()["sent"] == 4
+    assert outbox_deliver()["sent"] == 0
+    assert len(mail.outbox) == 4
+
+
+def test_the_backoff_doubles_up_to_an_hour():
+    assert [services.retry_delay(n) for n in (1, 2, 3, 7, 8, 20)] == [
+        timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4), timedelta(minutes=60),
+        timedelta(minutes=60), timedelta(minutes=60),
+    ]
+
+
+def test_a_mail_is_given_up_after_the_last_attempt_and_can_be_queued_again(escalated, clock):
+    OutboxMail.objects.update(attempts=services.MAX_ATTEMPTS - 1)
+    with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPRecipientsRefused({})):
+        assert outbox_deliver()["gave_up"] == 4
+    assert set(OutboxMail.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}
+    clock.set(berlin(2, 20))
+    assert outbox_deliver()["sent"] == 0  # given up stays given up
+    row = OutboxMail.objects.first()
+    assert services.outbox_mail_retry(mail=row) is True
+    assert services.outbox_mail_retry(mail=row) is False
+    assert outbox_deliver()["sent"] == 1
+
+
+def test_a_recipient_without_address_is_given_up_at_once(escalated, users):
+    users["agent"].email = ""
+    users["agent"].save(update_fields=["email"])
+    result = outbox_deliver()
+    assert (result["sent"], result["gave_up"]) == (3, 1)
+    assert OutboxMail.objects.get(status=OutboxStatus.FAILED).recipient == users["agent"]
+
+
+def test_a_crash_after_sending_before_marking_sent_sends_again_with_the_same_message_id(escalated):
+    """The documented at-least-once window: the SMTP server accepted the mail, then the commit
+    that marks it sent did not happen. The next sweep sends it again, with the same Message-ID."""
+    real_save = OutboxMail.save
+
+    def crash_on_mark_sent(self, *args, **kwargs):
+        if self.status == OutboxStatus.SENT:
+            raise ConnectionError("database went away")
+        return real_save(self, *args, **kwargs)
+
+    with mock.patch.object(OutboxMail, "save", crash_on_mark_sent), pytest.raises(ConnectionError):
+        outbox_deliver()
+    assert len(mail.outbox) == 1
+    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 4
+    outbox_deliver()
+    assert len(mail.outbox) == 5
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert ids.count(ids[0]) == 2
+
+
+def test_recording_the_same_key_twice_keeps_one_mail(users, django_capture_on_commit_callbacks):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.outbox_mail_add(
+                key="sla-escalation:1:1", recipient=users["manager"], kind="sla_escalation",
+                payload={"target": "reaction", "level": "breach", "due_at": "2026-03-02T14:00:00+00:00",
+                         "reference": "HD-2026-000001"},
+            )
+    assert OutboxMail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[HD-2026-000001] Reaktionsfrist verpasst")
+
+
+def test_a_failed_mail_does_not_hold_up_the_others(escalated):
+    real_send = EmailMessage.send
+    calls = []
+
+    def first_fails(self, *args, **kwargs):
+        calls.append(self.to)
+        if len(calls) == 1:
+            raise smtplib.SMTPDataError(451, "try later")
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(EmailMessage, "send", first_fails):
+        result = outbox_deliver()
+    assert (result["sent"], result["failed"]) == (3, 1)

@@ -1,0 +1,236 @@
+"""Escalation with real Celery workers on Redis and PostgreSQL: a breached ticket yields exactly
+one breach escalation and one e-mail, with beat ticking, with two workers and a duplicated scan,
+and after a worker was killed (SIGKILL) in the middle of a scan.
+
+Runs only when DATABASE_URL is PostgreSQL and CELERY_BROKER_URL is Redis (CI's second run). The
+workers are `celery -A helpdesk worker` subprocesses pointed at the test database; each test has
+its own queue (CELERY_TASK_DEFAULT_QUEUE) so parallel test processes do not share messages; mails
+go to files (the file-based e-mail backend) and are counted there."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.skipif(
+        not (
+            os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+            and os.environ.get("CELERY_BROKER_URL", "").startswith("redis://")
+        ),
+        reason="needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... (CI's second run)",
+    ),
+]
+
+BASE = Path(__file__).resolve().parents[2]
+VISIBILITY_TIMEOUT = 3  # seconds before Redis hands an unacknowledged task to another worker
+OUTBOX_KEY = re.compile(rb"^X-Helpdesk-Outbox: (sla-escalation:(\d+):(\d+))\r?$", re.MULTILINE)
+
+
+class Workers:
+    """Celery worker subprocesses sharing one queue, one test database and one mail folder."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.queue = f"escalation-test-{uuid.uuid4().hex[:12]}"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.tmp_path = tmp_path
+        self.processes: list[tuple[subprocess.Popen, Path]] = []
+        settings = connection.settings_dict
+        self.database_url = (
+            f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST'] or '127.0.0.1'}:"
+            f"{settings['PORT'] or 5432}/{settings['NAME']}"
+        )
+
+    def start(self, *, beat: bool = False, scan_delay: float = 0, concurrency: int = 1):
+        name = f"w{len(self.processes)}-{self.queue}"
+        log = self.tmp_path / f"{name}.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+            "DATABASE_URL": self.database_url,
+            "DATABASE_CONN_MAX_AGE": "0",
+            "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
+            "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "ESCALATION_SCAN_INTERVAL": "2",
+            "ESCALATION_SCAN_TEST_DELAY": str(scan_delay),
+            "HELPDESK_VAR_DIR": str(self.tmp_path / "var"),
+            "LOG_LEVEL": "INFO",
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--loglevel", "INFO",
+            "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--queues", self.queue,
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "--prefetch-multiplier", "1",
+        ]
+        if beat:
+            command += ["--beat", "--schedule", str(self.tmp_path / "beat-schedule")]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.processes.append((process, log))
+        wait_for(lambda: b" ready." in log.read_bytes(), 30, f"worker {name} did not start:\n{log.read_text()}")
+        return process, log
+
+    def send_scan(self, times: int = 1) -> None:
+        from helpdesk.celery import app
+
+        with warnings.catch_warnings():  # the test process runs its own tasks eagerly; these go to Redis
+            warnings.simplefilter("ignore")
+            for _ in range(times):
+                app.send_task("sla.tasks.escalation_scan", queue=self.queue)
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool processes: nothing is acknowledged, nothing committed."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+    def stop_all(self) -> None:
+        for process, _log in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process, _log in self.processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+        import redis
+
+        client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+        client.delete(self.queue)
+
+    def mails(self) -> list[tuple[int, int]]:
+        """(escalation id, recipient id) of every escalation mail written so far."""
+        found = []
+        for path in self.mail_dir.glob("*"):
+            found += [(int(m.group(2)), int(m.group(3))) for m in OUTBOX_KEY.finditer(path.read_bytes())]
+        return found
+
+
+def wait_for(condition, seconds: float, message: str = "timed out") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message if isinstance(message, str) else message())
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path):
+    pool = Workers(tmp_path)
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def breached(transactional_db):
+    """A customer with a contract, one manager (the only one to tell), and a way to file faults
+    whose reaction deadline passed long ago (warning and breach are both due)."""
+    from accounts.models import Organisation, Role
+    from tests.factories import ContactFactory, OrganisationFactory, UserFactory, VendorFactory
+    from tests.sla.factories import contract, nrw_calendar, policy
+    from tickets.services import ticket_create
+
+    year = timezone.now().year
+    vendor = VendorFactory()
+    manager = UserFactory(username="chefin", role=Role.MANAGER, organisation=vendor, email="chefin@example.com")
+    customer = OrganisationFactory(kind=Organisation.Kind.CUSTOMER)
+    contact = ContactFactory(organisation=customer)
+    standard = policy(nrw_calendar(years=(year - 1, year + 1)), slug="standard-worker")
+    contract(customer, standard, valid_from=date(year - 1, 1, 1))
+
+    def file(count: int = 1):
+        return [
+            ticket_create(
+                organisation=customer, requester=contact, actor=contact, subject=f"Störung {n}",
+                description="Die Anlage steht.", category="fault", severity="severe",
+                reported_at=timezone.now() - timedelta(days=20),
+            )
+            for n in range(count)
+        ]
+
+    file.manager = manager
+    return file
+
+
+def breach_mails(workers: Workers, tickets) -> dict[int, int]:
+    """{ticket id: number of breach mails} from the mail files."""
+    from sla.models import Escalation
+
+    levels = dict(Escalation.objects.values_list("pk", "level"))
+    tickets_of = dict(Escalation.objects.values_list("pk", "ticket_id"))
+    counts = {ticket.pk: 0 for ticket in tickets}
+    for escalation_id, _recipient in workers.mails():
+        if levels.get(escalation_id) == "breach":
+            counts[tickets_of[escalation_id]] += 1
+    return counts
+
+
+def escalations(ticket) -> list[str]:
+    from sla.models import Escalation
+
+    return sorted(Escalation.objects.filter(ticket=ticket).values_list("level", flat=True))
+
+
+def test_beat_and_a_worker_escalate_a_breached_ticket_once_with_one_mail(workers, breached):
+    [ticket] = breached(1)
+    workers.start(beat=True)  # beat ticks every 2 s here (ESCALATION_SCAN_INTERVAL)
+    wait_for(lambda: breach_mails(workers, [ticket])[ticket.pk] == 1, 30, "no breach mail arrived")
+    time.sleep(5)  # more beat ticks and sweeps: still exactly once
+    assert escalations(ticket) == ["breach", "warning"]
+    assert breach_mails(workers, [ticket]) == {ticket.pk: 1}
+    assert len(workers.mails()) == 2  # the warning and the breach, to the only manager
+    assert {recipient for _e, recipient in workers.mails()} == {breached.manager.pk}
+    ticket.refresh_from_db()
+    assert ticket.sla_state == "breached"
+
+
+def test_two_workers_and_a_duplicated_scan_escalate_each_ticket_once(workers, breached):
+    tickets = breached(12)
+    workers.start(concurrency=2)
+    workers.start(concurrency=2)
+    workers.send_scan(times=6)
+    wait_for(lambda: len(workers.mails()) >= 24, 40, lambda: f"mails so far: {len(workers.mails())}")
+    time.sleep(2)
+    workers.send_scan(times=2)
+    time.sleep(3)
+    assert all(escalations(ticket) == ["breach", "warning"] for ticket in tickets)
+    assert set(breach_mails(workers, tickets).values()) == {1}
+    assert len(workers.mails()) == 24 == len(set(workers.mails()))
+
+
+def test_a_worker_killed_mid_scan_leaves_the_work_to_the_next_one(workers, breached):
+    [ticket] = breached(1)
+    first, log = workers.start(scan_delay=30)  # holds its batch locked, uncommitted, for 30 s
+    workers.send_scan()
+    wait_for(lambda: b"escalation_scan[" in log.read_bytes(), 15, "the scan did not start")
+    time.sleep(1)
+    workers.kill(first)
+    assert escalations(ticket) == []  # nothing was committed
+    time.sleep(VISIBILITY_TIMEOUT + 1)  # acks_late: the unacknowledged task becomes visible again
+    _second, second_log = workers.start()  # the same message is redelivered to this worker
+    wait_for(lambda: breach_mails(workers, [ticket])[ticket.pk] == 1, 30, "the redelivered scan did not escalate")
+    time.sleep(2)
+    scan_ids = re.compile(rb"escalation_scan\[([0-9a-f-]+)\] received")
+    assert scan_ids.findall(second_log.read_bytes()) == scan_ids.findall(log.read_bytes())  # one message, twice
+    assert escalations(ticket) == ["breach", "warning"]
+    assert breach_mails(workers, [ticket]) == {ticket.pk: 1}

@@ -1,0 +1,27 @@
+"""The agent side of the tickets app: the queue and the ticket workspace (names in the "tickets"
+namespace). Listed before the portal's `<reference>/` routes, so "queue" is never a reference."""
+
+from django.urls import path
+
+from .views import queue, workspace
+
+urlpatterns = [
+    path("queue/", queue.queue, name="queue"),
+    path("queue/bulk/", queue.queue_bulk, name="queue_bulk"),
+    path("queue/views/", queue.view_save, name="view_save"),
+    path("queue/views/<int:pk>/delete/", queue.view_delete, name="view_delete"),
+    path("queue/phone/", queue.phone_ticket, name="phone"),
+    path("queue/preview/", queue.markdown_preview, name="markdown_preview"),
+    path("<str:reference>/work/", workspace.workspace, name="workspace"),
+    path("<str:reference>/work/claim/", workspace.claim, name="claim"),
+    path("<str:reference>/work/assign/", workspace.assign, name="assign"),
+    path("<str:reference>/work/reply/", workspace.reply, name="work_reply"),
+    path("<str:reference>/work/status/", workspace.change_status, name="work_status"),
+    path("<str:reference>/work/workaround/", workspace.provide_workaround, name="work_workaround"),
+    path("<str:reference>/work/release/", workspace.set_fix_release, name="work_release"),
+    path("<str:reference>/work/severity/", workspace.change_severity, name="work_severity"),
+    path("<str:reference>/work/team/", workspace.move_to_team, name="work_team"),
+    path("<str:reference>/work/effort/", workspace.log_effort, name="work_effort"),
+    path("<str:reference>/work/effort/<int:pk>/delete/", workspace.delete_effort, name="work_effort_delete"),
+    path("<str:reference>/work/presence/", workspace.presence, name="work_presence"),
+]

@@ -52,11 +52,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
             )
         if not key.startswith(TOKEN_PREFIX):
             raise exceptions.AuthenticationFailed(_("Invalid API token."))
-        token = (
+        token = next(iter(
             ApiToken.objects.select_related("user__organisation")
             .filter(key_hash=key_hash(key), revoked_at__isnull=True)
-            .first()
-        )
+            .order_by()[:1]
+        ), None)
         now = timezone.now()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))

@@ -1,10 +1,13 @@
 """Filters of the ticket list (django-filter). Ids are compared as numbers, without looking
 them up, so a filter costs no extra query and a foreign id simply matches nothing."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from tickets.choices import OPEN_STATUSES, Category, Channel, Severity, SlaState, Status
 from tickets.models import Ticket
@@ -19,6 +22,26 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 instant, normalised to UTC, between the years 1900 and 2200."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        if instant is None:
+            return None
+        try:
+            instant = instant.astimezone(UTC)
+        except (OverflowError, ValueError):
+            instant = None
+        if instant is None or not 1900 <= instant.year <= 2200:
+            raise forms.ValidationError(_("Enter a date and time between the years 1900 and 2200."), code="invalid")
+        return instant
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantField
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -36,9 +59,9 @@ class TicketFilter(django_filters.FilterSet):
     team = IdFilter(field_name="team_id")
     reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
     q = django_filters.CharFilter(method="filter_text", help_text=_("Text in the reference or the subject."))
-    reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
-    reported_before = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    reported_after = InstantFilter(field_name="reported_at", lookup_expr="gte")
+    reported_before = InstantFilter(field_name="reported_at", lookup_expr="lt")
+    updated_after = InstantFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Ticket

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +41,14 @@ SLA_SUBJECTS = {
 }
 SLA_TONES = {"warning": ("exclamation-triangle", "warning"), "breach": ("alarm", "danger"),
              "post_breach": ("megaphone", "danger")}
+
+
+def agent_ticket_path(reference: str) -> str:
+    """Where an agent works a ticket: the workspace (the customer's page where it does not exist)."""
+    try:
+        return reverse("tickets:workspace", kwargs={"reference": reference})
+    except NoReverseMatch:
+        return reverse("tickets:detail", kwargs={"reference": reference})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from tickets.formatting import format_moment, time_zone_for
 
-from .kinds import SLA_ESCALATION, SLA_SUBJECTS, SLA_TEXTS
+from .kinds import SLA_ESCALATION, SLA_SUBJECTS, SLA_TEXTS, agent_ticket_path
 from .models import OutboxMail
 
 
@@ -32,6 +32,7 @@ def _sla_escalation_context(mail: OutboxMail) -> dict:
         "target": payload.get("target"),
         "due": due,
         "headline": str(SLA_TEXTS[key]) % {"reference": reference, "due": due},
+        "url": settings.SITE_URL + agent_ticket_path(reference),
         "subject": str(SLA_SUBJECTS[key])
         % {"reference": reference, "subject": mail.ticket.subject if mail.ticket else ""},
     }

@@ -2,7 +2,12 @@
 
 Both store a kind code and a JSON payload; the text is produced when it is shown or sent, in the
 reader's language (`notifications.kinds`, `notifications.mail`). Every write goes through
-`notifications.services`."""
+`notifications.services`.
+
+The escalation scan writes tens of thousands of these rows a minute at peak (see
+bench/escalation_scan.py), so their references to people and tickets carry no database
+constraint (a per-row trigger each): Django's ON DELETE CASCADE still removes them with the
+person or ticket, and nothing else deletes people or tickets."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,14 +20,17 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One message in a person's bell: "the reaction to HD-2026-000042 is overdue"."""
 
+    # No index of its own: the two indexes below start with the recipient. No database constraint
+    # on either reference (see the module docstring).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications",
+        db_index=False, db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -56,14 +64,16 @@ class OutboxMail(models.Model):
     and marks it sent in one transaction (see docs/architecture.md, "Escalation")."""
 
     key = models.CharField(_("key"), max_length=120, unique=True)
+    # Not indexed: only deleting a person looks mails up by recipient.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+",
+        db_index=False, db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_constraint=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

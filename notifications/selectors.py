@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .kinds import notification_show
+from .kinds import agent_ticket_path, notification_show
 from .models import Notification
 
 
@@ -21,5 +21,7 @@ def notifications_shown(*, notifications, reader) -> list[dict]:
     rows = []
     for notification in notifications:
         shown = notification_show(kind=notification.kind, payload=notification.payload, reader=reader)
-        rows.append({"notification": notification, "text": shown.text, "icon": shown.icon, "tone": shown.tone})
+        url = agent_ticket_path(notification.ticket.reference) if notification.ticket_id else ""
+        rows.append({"notification": notification, "text": shown.text, "icon": shown.icon, "tone": shown.tone,
+                     "url": url})
     return rows

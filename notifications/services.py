@@ -132,7 +132,11 @@ def _table(model) -> str:
 def _columns(rows, *, payload_index: int) -> list[list]:
     """Rows → one list per column (for unnest), the JSON payload column serialised."""
     columns = [list(column) for column in zip(*rows, strict=True)]
-    columns[payload_index] = [json.dumps(payload, cls=DjangoJSONEncoder) for payload in columns[payload_index]]
+    texts: dict[int, str] = {}  # rows often share one payload object (one per escalation)
+    for payload in columns[payload_index]:
+        if id(payload) not in texts:
+            texts[id(payload)] = json.dumps(payload, cls=DjangoJSONEncoder)
+    columns[payload_index] = [texts[id(payload)] for payload in columns[payload_index]]
     return columns
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -38,16 +39,19 @@ class Level(NamedTuple):
     at: datetime  # when it falls due (UTC)
 
 
-def _post_breach_delay(ticket) -> engine.Target | None:
-    policy = ticket.sla_policy if ticket.sla_policy_id else None
-    text = (policy.post_breach_after if policy is not None else "").strip()
-    if not text:
-        return None
+@lru_cache(maxsize=64)
+def _delay(text: str) -> engine.Target | None:
     try:
         return engine.parse_target(text)
     except engine.EngineError:
-        logger.warning("policy %s: unreadable post-breach delay %r", policy.pk, text)
+        logger.warning("unreadable post-breach delay %r", text)
         return None
+
+
+def _post_breach_delay(ticket) -> engine.Target | None:
+    policy = ticket.sla_policy if ticket.sla_policy_id else None
+    text = (policy.post_breach_after if policy is not None else "").strip()
+    return _delay(text) if text else None
 
 
 def ticket_levels(ticket, *, calendars: dict | None = None) -> list[Level]:

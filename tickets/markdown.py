@@ -5,6 +5,8 @@ styles, no iframes, no images (a remote image would leak the reader's address an
 whoever hosts it; files belong in attachments). Links keep http, https and mailto only and
 get rel="nofollow noopener noreferrer"."""
 
+import threading
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +27,21 @@ _cleaner = nh3.Cleaner(
 )
 
 
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+# One converter per thread, reset between texts: building a Markdown instance costs far more than
+# converting a short comment, and a ticket's timeline converts every comment on the page.
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
-    html = md.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists", "nl2br"], output_format="html")
+    if not text:
+        return mark_safe("")
+    html = _converter().reset().convert(text)
     return mark_safe(_cleaner.clean(html))  # noqa: S308 (sanitised by nh3 just above)

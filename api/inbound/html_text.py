@@ -10,6 +10,7 @@ BLOCK = {
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "pre", "hr", "section", "article", "header", "footer", "address",
 }
+CELLS = {"td", "th"}
 SKIP = {"script", "style", "head", "title", "template", "noscript"}
 VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr", "source"}
 # Containers mail programs put the quoted earlier mail in.
@@ -78,6 +79,8 @@ class _TextBuilder(HTMLParser):
                 self.parts.append(f" ({href})")
         if tag in BLOCK:
             self.parts.append("\n")
+        elif tag in CELLS:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if self.cut or self.skipping:

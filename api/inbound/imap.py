@@ -54,7 +54,7 @@ def imap_poll(*, connect=imap_connect, limit: int = 200) -> PollResult:
             status, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = _raw(fetched) if status == "OK" else None
             try:
-                if raw is None:
+                if not raw:
                     raise RuntimeError("empty fetch")
                 mail_ingest(raw=raw)
             except Exception:

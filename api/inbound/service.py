@@ -126,13 +126,13 @@ def _ticket_answered(mail: ParsedMail, person: User) -> Ticket | None:
     return None
 
 
-def _auto_answer(mail: ParsedMail, reason: str, language: str):
+def _auto_answer(mail: ParsedMail, reason: str, language: str, ticket: Ticket | None = None):
     recent = InboundMail.objects.filter(
         sender=mail.sender, outcome=Outcome.AUTO_ANSWERED, received_at__gte=timezone.now() - AUTO_ANSWER_INTERVAL
     )
     if recent.exists():
-        return Outcome.IGNORED, "already_answered", None, ""
-    return Outcome.AUTO_ANSWERED, reason, None, language
+        return Outcome.IGNORED, "already_answered", ticket, ""
+    return Outcome.AUTO_ANSWERED, reason, ticket, language
 
 
 def _handle(mail: ParsedMail):
@@ -151,7 +151,7 @@ def _handle(mail: ParsedMail):
             if access.is_reader(person):
                 return _auto_answer(mail, READER, language)
             if ticket.status == Status.CLOSED:
-                return _auto_answer(mail, TICKET_CLOSED, language)
+                return _auto_answer(mail, TICKET_CLOSED, language, ticket)
             return _auto_answer(mail, NOT_ALLOWED, language)
         if access.can_file_tickets(person):
             return _open(mail, person)

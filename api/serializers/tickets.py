@@ -24,6 +24,9 @@ class TicketSerializer(serializers.ModelSerializer):
     requester = RefSerializer(read_only=True, allow_null=True)
     assignee = RefSerializer(read_only=True, allow_null=True)
     team = RefSerializer(read_only=True, allow_null=True)
+    severity = serializers.ChoiceField(
+        choices=Severity.choices, allow_blank=True, read_only=True, help_text=_("Empty for requests without one.")
+    )
     sla_state = serializers.SerializerMethodField(
         help_text=_("The SLA state now: on_track, at_risk, breached, met, paused or none.")
     )

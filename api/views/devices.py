@@ -28,7 +28,6 @@ class DeviceReportView(APIView):
         },
         examples=[OpenApiExample("Fault", value={"error_code": "E42", "level": "critical",
                                                  "message": "Drucker: Papierstau"}, request_only=True)],
-        auth=[{"DeviceKey": []}],
     )
     def post(self, request):
         incoming = DeviceReportSerializer(data=request.data)

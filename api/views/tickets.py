@@ -94,8 +94,9 @@ class TicketViewSet(
         key = data.pop("idempotency_key", "") or request.headers.get("Idempotency-Key", "")[:64]
         ticket = services.ticket_create(actor=user, idempotency_key=key, **fields, **data)
         existed = ticket.created_at < started
-        ticket = tickets_for_api(user=user).get(pk=ticket.pk)
-        body = self.get_serializer(ticket).data
+        if existed:  # a repeated request: the first ticket, read with what the answer shows
+            ticket = tickets_for_api(user=user).get(pk=ticket.pk)
+        body = self.get_serializer(ticket).data  # a new ticket comes back with its relations loaded
         headers = {"Location": request.build_absolute_uri(f"{ticket.reference}/")} if not existed else {}
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED, headers=headers)
 

@@ -1,4 +1,5 @@
-"""The dashboard's key figures as shown, and its chart data, in the shape `static/js/dashboard.js` hands to Chart.js: plain
+"""The dashboard's key figures as shown, and its chart data in the shape that
+`static/js/dashboard.js` hands to Chart.js: plain
 JSON (through `json_script`), labels already in the reader's language, percentages as numbers
 (None where nothing was decided, drawn as a gap). Each chart's numbers are also the table shown
 next to it (its text alternative)."""
@@ -63,13 +64,13 @@ def charts_for(data: Dashboard) -> dict[str, dict]:
 class Figure:
     key: str
     label: str
-    value: str  # formatted for the reader's language; "–" when there is nothing to show
+    value: str  # formatted for the reader's language; "\u2013" when there is nothing to show
     detail: str = ""
 
 
 def _formatted(value, places: int, suffix: str = "") -> str:
     if value is None:
-        return "–"
+        return "\u2013"
     return f"{number_format(value, decimal_pos=places)}{suffix}"
 
 

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from . import selectors

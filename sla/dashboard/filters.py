@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -106,8 +108,22 @@ class DashboardFilter:
         return q
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are formatted in Python rather than one template per option: the
+    organisation filter can list thousands of customers."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((str(key), " selected" if str(key) in selected else "", label) for key, label in self.choices),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
+
+
 class DashboardFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False, widget=PlainSelect)
     start = forms.DateField(
         label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -115,12 +131,15 @@ class DashboardFilterForm(forms.Form):
         label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All")
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All"),
+        widget=PlainSelect,
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All"))
-    severity = forms.ChoiceField(label=_("Severity"), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All"), widget=PlainSelect
+    )
+    severity = forms.ChoiceField(label=_("Severity"), required=False, widget=PlainSelect)
     desk = forms.ModelChoiceField(
-        label=_("Desk"), queryset=Calendar.objects.none(), required=False, empty_label=_("All"),
+        label=_("Desk"), queryset=Calendar.objects.none(), required=False, empty_label=_("All"), widget=PlainSelect,
         help_text=_("The business calendar the ticket's deadlines run on."),
     )
 
@@ -134,8 +153,8 @@ class DashboardFilterForm(forms.Form):
             ("", _("All")), *Severity.choices, (NO_SEVERITY, _("Without severity")),
         ]
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

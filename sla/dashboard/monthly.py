@@ -6,13 +6,14 @@ Effort arithmetic (Decimal throughout, never floating point; docs/architecture.m
    inside support hours), paid out-of-hours work (billable, `out_of_hours`), and work not charged
    (not billable; listed for information). Each entry counts under the contract valid on the day
    it was done (`worked_on`); a month normally has one.
-2. hours = minutes / 60, shown with two decimals (halves up).
-3. days = minutes / 60 / the contract's hours per day, rounded to four decimals (halves up):
-   the billed quantity.
-4. amount = days × the contract's daily rate, rounded to cents (halves up). Without a daily rate
-   (or without a contract) there is no amount.
-5. The total is the sum of the amounts of the paid kinds. So days × rate = amount on every line,
-   and the amounts add up to the total, to the cent, as printed.
+2. hours = minutes / 60; days = hours / the contract's hours per day; both exact.
+3. amount = days * the contract's daily rate, computed from the exact minutes and rounded once,
+   to the cent (halves up). Without a daily rate (or without a contract) there is no amount.
+4. The page and the CSV show hours with two decimals and days with four (rounded halves up, for
+   reading only: the amount never uses a rounded intermediate, so 1.25 h at 8 h per day and
+   960.00 per day is 150.00, not 0.1563 * 960.00 = 150.05).
+5. The total is the sum of the (already rounded) amounts of the paid kinds, so the amounts as
+   printed add up to the total to the cent.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ KIND_LABELS = {
     OUT_OF_HOURS: _("Paid out-of-hours work"),
     NOT_CHARGED: _("Work not charged"),
 }
-TARGET_STATE_LABELS = {**dict(TargetState.choices), "": "–"}
+TARGET_STATE_LABELS = {**dict(TargetState.choices), "": "\u2013"}
 WORK_TYPE_LABELS = dict(WorkType.choices)
 
 
@@ -66,13 +67,17 @@ def effort_price(*, minutes: int, hours_per_day: Decimal | None, daily_rate: Dec
                  charged: bool = True) -> EffortAmount:
     """Minutes → hours → days (at `hours_per_day`) → amount (at `daily_rate`), as in the module
     docstring. Work not charged gets hours and days but no amount."""
-    minutes_d = Decimal(minutes)
-    hours = (minutes_d / 60).quantize(HOUR_PLACES, rounding=ROUND_HALF_UP)
+    exact_hours = Decimal(minutes) / 60
+    hours = exact_hours.quantize(HOUR_PLACES, rounding=ROUND_HALF_UP)
     days = amount = None
     if hours_per_day:
-        days = (minutes_d / 60 / Decimal(hours_per_day)).quantize(DAY_PLACES, rounding=ROUND_HALF_UP)
+        exact_days = exact_hours / Decimal(hours_per_day)
+        days = exact_days.quantize(DAY_PLACES, rounding=ROUND_HALF_UP)
         if charged and daily_rate is not None:
-            amount = (days * Decimal(daily_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+            # One division, after the multiplication: exact whenever the true amount has few digits.
+            amount = (Decimal(minutes) * Decimal(daily_rate) / (60 * Decimal(hours_per_day))).quantize(
+                CENT, rounding=ROUND_HALF_UP
+            )
     return EffortAmount(minutes, hours, days, amount)
 
 

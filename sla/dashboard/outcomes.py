@@ -30,14 +30,21 @@ REACTION, RESOLUTION = "reaction", "resolution"
 TARGETS = (REACTION, RESOLUTION)
 
 
-def met_at(target: str):
-    """The instant a met target was met (None for any other ticket)."""
-    instant = (
-        Coalesce("first_reaction_at", "resolved_at", "closed_at")
-        if target == REACTION
-        else Coalesce("resolved_at", "closed_at")
-    )
-    return Case(When(**{f"{target}_state": MET}, then=instant), default=None, output_field=DateTimeField())
+def met_instant(target: str):
+    """The instant a target was met, if it was (read it only where `<target>_state` is "met")."""
+    if target == REACTION:
+        return Coalesce("first_reaction_at", "resolved_at", "closed_at")
+    return Coalesce("resolved_at", "closed_at")
+
+
+def met_in_q(target: str, start: datetime, end: datetime) -> Q:
+    """The target was met in [start, end); needs the alias `<target>_met_instant` (`met_instant`)."""
+    return Q(**{f"{target}_state": MET}) & between(f"{target}_met_instant", start, end)
+
+
+def breached_in_q(target: str, now: datetime, start: datetime, end: datetime) -> Q:
+    """The target was breached in [start, end): its due instant passed then, unmet."""
+    return breached_q(target, now) & between(f"{target}_due_at", start, end)
 
 
 def breached_q(target: str, now: datetime) -> Q:
@@ -50,31 +57,13 @@ def breached_at(target: str, now: datetime):
     return Case(When(breached_q(target, now), then=F(f"{target}_due_at")), default=None, output_field=DateTimeField())
 
 
-def decided_at(target: str, now: datetime):
-    """When the target was decided, met or breached (None while undecided)."""
-    return Coalesce(met_at(target), breached_at(target, now), output_field=DateTimeField())
-
-
 def between(expression_name: str, start: datetime, end: datetime) -> Q:
     """`start <= value < end` for an annotation or field name."""
     return Q(**{f"{expression_name}__gte": start, f"{expression_name}__lt": end})
 
 
-def annotate_outcomes(tickets, now: datetime):
-    """Add `<target>_met_at` and `<target>_breached_at` for both targets."""
-    values = {}
-    for target in TARGETS:
-        values[f"{target}_met_at"] = met_at(target)
-        values[f"{target}_breached_at"] = breached_at(target, now)
-    return tickets.annotate(**values)
-
-
 def open_q() -> Q:
     return Q(status__in=OPEN_STATUS_CODES)
-
-
-def overdue_q(target: str, now: datetime) -> Q:
-    return Q(**{f"{target}_state": OPEN, f"{target}_due_at__lte": now})
 
 
 def at_risk_q(now: datetime) -> Q:
@@ -88,12 +77,18 @@ def at_risk_q(now: datetime) -> Q:
     return open_q() & warned & ~any_breach
 
 
-def candidates_q(start: datetime, end: datetime) -> Q:
+def candidates_q(start: datetime, end: datetime, *, open_tickets: bool = True) -> Q:
     """A superset of the tickets any dashboard figure of [start, end) can count, in plain indexed
     columns, so the database reads only those: every decision instant above is one of these
     columns, and the "now" figures (backlog, at risk) are about open tickets."""
     columns = ("reported_at", "first_reaction_at", "resolved_at", "closed_at", "reaction_due_at", "resolution_due_at")
-    q = open_q()
+    q = open_q() if open_tickets else Q()
     for column in columns:
         q |= between(column, start, end)
     return q
+
+
+def breach_candidates_q(start: datetime, end: datetime) -> Q:
+    """A superset of the tickets with a target breached in [start, end): a breach is decided at
+    the due instant."""
+    return between("reaction_due_at", start, end) | between("resolution_due_at", start, end)

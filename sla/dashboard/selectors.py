@@ -1,5 +1,6 @@
-"""The manager dashboard's figures, computed in the database (aggregates with FILTER / CASE, one
-query per table or chart; nothing loops over tickets in Python).
+"""The manager dashboard's figures, computed in the database: every figure, chart and table from
+one query (`scan.figure_rows`), the two ticket lists from one query each; nothing loops over
+tickets in Python.
 
 Definitions (docs/architecture.md, "Manager dashboard"; the decision rules are in `outcomes`):
 - reaction SLA met % = met / (met + breached) over the reaction targets decided in the period,
@@ -19,36 +20,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Q, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, DateTimeField, F, Q, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Organisation, Team, User
 from tickets.choices import Severity, Status
 from tickets.models import Ticket
 
-from . import outcomes
+from . import outcomes, scan
 from .filters import DashboardFilter
-from .outcomes import MET, OPEN, REACTION, RESOLUTION, TARGETS, between
-from .percentiles import PercentileCont, percentile_by_offset, whole_seconds
+from .outcomes import OPEN, REACTION, RESOLUTION, TARGETS, between
+from .percentiles import percentile_by_offset, whole_seconds
 
 TABLE_ROWS = 25  # rows of a table on the page; the CSV export has them all
 LIST_ROWS = 50  # tickets in a list on the page
 TOP_ORGANISATIONS = 10  # bars in the "breaches by organisation" chart
-# Backlog age buckets in calendar days since the ticket was reported: [lower, upper).
-AGE_BUCKETS = [
-    ("0-1", 0, 1, _("under 1 day")),
-    ("1-3", 1, 3, _("1–3 days")),
-    ("3-7", 3, 7, _("3–7 days")),
-    ("7-30", 7, 30, _("7–30 days")),
-    ("30+", 30, None, _("30 days and more")),
-]
-TARGET_LABELS = {REACTION: pgettext_lazy("SLA target", "Reaction"), RESOLUTION: pgettext_lazy("SLA target", "Resolution")}
+# Backlog age buckets (`scan.AGE_BUCKETS`: calendar days since the report) and their labels.
+AGE_LABELS = {
+    "0_1": _("under 1 day"),
+    "1_3": _("1\u20133 days"),
+    "3_7": _("3\u20137 days"),
+    "7_30": _("7\u201330 days"),
+    "30_": _("30 days and more"),
+}
+TARGET_LABELS = {
+    REACTION: pgettext_lazy("SLA target", "Reaction"),
+    RESOLUTION: pgettext_lazy("SLA target", "Resolution"),
+}
 SEVERITY_LABELS = {**dict(Severity.choices), "": _("Without severity")}
 STATUS_LABELS = dict(Status.choices)
 
@@ -162,18 +164,15 @@ class TicketLine:
 
 
 @dataclass
-class Dashboard:
-    filter: DashboardFilter
-    now: datetime
+class Figures:
+    """Everything one scan gives: the key figures, the charts' data and the group tables."""
+
     summary: Summary
     weeks: list[WeekRow]
     severities: list[SeverityRow]
     organisations: list[GroupRow]
     teams: list[GroupRow]
     agents: list[GroupRow]
-    breached: list[TicketLine]
-    at_risk: list[TicketLine]
-    extra: dict = field(default_factory=dict)
 
     @property
     def top_organisations(self) -> list[GroupRow]:
@@ -182,88 +181,47 @@ class Dashboard:
         return ranked[:TOP_ORGANISATIONS]
 
 
-# --- building blocks ----------------------------------------------------------------------------
-
-
-def _base(flt: DashboardFilter, now: datetime):
-    """The candidate tickets with the outcome instants as aliases (not selected, not grouped)."""
-    tickets = Ticket.objects.filter(flt.scope_q()).filter(outcomes.candidates_q(flt.start, flt.end))
-    aliases = {}
-    for target in TARGETS:
-        aliases[f"{target}_met_at"] = outcomes.met_at(target)
-        aliases[f"{target}_breached_at"] = outcomes.breached_at(target, now)
-    return tickets.alias(**aliases)
-
-
-def _count(q: Q) -> Count:
-    return Count("pk", filter=q)
-
-
-def _group_counts(flt: DashboardFilter, now: datetime) -> dict:
-    start, end = flt.start, flt.end
-    counts = {"reported": _count(between("reported_at", start, end))}
-    for target in TARGETS:
-        counts[f"{target}_met"] = _count(between(f"{target}_met_at", start, end))
-        counts[f"{target}_breached"] = _count(between(f"{target}_breached_at", start, end))
-    counts["at_risk"] = _count(outcomes.at_risk_q(now))
-    counts["backlog"] = _count(outcomes.open_q())
-    return counts
-
-
-def _compliance(values: dict, target: str) -> Compliance:
-    return Compliance(met=values[f"{target}_met"] or 0, breached=values[f"{target}_breached"] or 0)
-
-
-def _measured_q(flt: DashboardFilter) -> Q:
-    return between("first_reaction_at", flt.start, flt.end) & Q(reaction_business_seconds__isnull=False)
-
-
-def _age_q(now: datetime, lower: int, upper: int | None) -> Q:
-    q = outcomes.open_q() & Q(reported_at__lte=now - timedelta(days=lower))
-    if upper is not None:
-        q &= Q(reported_at__gt=now - timedelta(days=upper))
-    return q
+@dataclass
+class Dashboard(Figures):
+    filter: DashboardFilter = None
+    now: datetime = None
+    breached: list[TicketLine] = field(default_factory=list)
+    at_risk: list[TicketLine] = field(default_factory=list)
 
 
 # --- the figures --------------------------------------------------------------------------------
 
 
-def dashboard_summary(*, flt: DashboardFilter, now: datetime) -> Summary:
-    """The headline figures and the backlog by age: one query (three on databases without
-    percentile_cont, see `percentiles`)."""
-    aggregates = _group_counts(flt, now)
-    aggregates["measured"] = _count(_measured_q(flt))
-    aggregates["breached_tickets"] = _count(
-        between(f"{REACTION}_breached_at", flt.start, flt.end) | between(f"{RESOLUTION}_breached_at", flt.start, flt.end)
+def _compliance(values: dict, target: str) -> Compliance:
+    return Compliance(met=values[f"{target}_met"], breached=values[f"{target}_breached"])
+
+
+def _percentiles(flt: DashboardFilter, all_row: dict) -> tuple[float | None, float | None]:
+    """(median, 90th percentile) of the measured reaction times: from the scan on PostgreSQL,
+    else one ORDER BY + OFFSET query each (`percentiles`)."""
+    if connection.vendor == "postgresql":
+        return all_row["p50"], all_row["p90"]
+    rows = Ticket.objects.filter(flt.scope_q()).filter(scan.measured_q(flt))
+    return tuple(
+        percentile_by_offset(rows, field="reaction_business_seconds", fraction=fraction, count=all_row["measured"])
+        for fraction in scan.FRACTIONS.values()
     )
-    for key, lower, upper, _label in AGE_BUCKETS:
-        aggregates[f"age_{key}"] = _count(_age_q(now, lower, upper))
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        for name, fraction in (("p50", 0.5), ("p90", 0.9)):
-            aggregates[name] = PercentileCont("reaction_business_seconds", fraction=fraction, filter=_measured_q(flt))
-    values = _base(flt, now).aggregate(**aggregates)
-    measured = values["measured"] or 0
-    if postgres:
-        median, p90 = values["p50"], values["p90"]
-    else:
-        rows = Ticket.objects.filter(flt.scope_q()).filter(_measured_q(flt))
-        median, p90 = (
-            percentile_by_offset(rows, field="reaction_business_seconds", fraction=fraction, count=measured)
-            for fraction in (0.5, 0.9)
-        )
+
+
+def _summary(flt: DashboardFilter, row: dict) -> Summary:
+    median, p90 = _percentiles(flt, row)
     return Summary(
-        reported=values["reported"] or 0,
-        reaction=_compliance(values, REACTION),
-        resolution=_compliance(values, RESOLUTION),
-        at_risk=values["at_risk"] or 0,
-        backlog=values["backlog"] or 0,
-        breached_tickets=values["breached_tickets"] or 0,
-        reactions_measured=measured,
+        reported=row["reported"],
+        reaction=_compliance(row, REACTION),
+        resolution=_compliance(row, RESOLUTION),
+        at_risk=row["at_risk"],
+        backlog=row["backlog"],
+        breached_tickets=row["breached_ticket"],
+        reactions_measured=row["measured"],
         reaction_median_seconds=whole_seconds(median),
         reaction_p90_seconds=whole_seconds(p90),
         backlog_by_age=[
-            AgeBucket(key, str(label), values[f"age_{key}"] or 0) for key, _lower, _upper, label in AGE_BUCKETS
+            AgeBucket(key, str(AGE_LABELS[key]), row[f"age_{key}"]) for key, _lower, _upper in scan.AGE_BUCKETS
         ],
     )
 
@@ -278,89 +236,94 @@ def weeks_of(first_day: date, last_day: date) -> list[date]:
     return weeks
 
 
-def dashboard_weekly(*, flt: DashboardFilter, now: datetime) -> list[WeekRow]:
-    """Compliance per week (of the decision instant, weeks from Monday in the project time zone):
-    one query per target. Weeks without a decided target have a Compliance of 0 / 0."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    per_target: dict[str, dict[date, Compliance]] = {}
-    for target in TARGETS:
-        rows = (
-            _base(flt, now)
-            .alias(decided=outcomes.decided_at(target, now))
-            .filter(between("decided", flt.start, flt.end))
-            .values(week=TruncWeek("decided", tzinfo=zone, output_field=DateTimeField()))
-            .annotate(met=_count(Q(**{f"{target}_state": MET})), decided_count=Count("pk"))
-            .order_by("week")
-        )
-        per_target[target] = {
-            row["week"].astimezone(zone).date(): Compliance(row["met"], row["decided_count"] - row["met"])
-            for row in rows
-        }
-    empty = Compliance(0, 0)
-    return [
-        WeekRow(week, per_target[REACTION].get(week, empty), per_target[RESOLUTION].get(week, empty))
-        for week in weeks_of(flt.first_day, flt.last_day)
-    ]
+def _names(grouping: str, keys: set[int]) -> dict[int, str]:
+    """The display names of the organisations, teams or agents with these ids: one query."""
+    if grouping == "organisation":
+        return dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if grouping == "team":
+        return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+    people = User.objects.filter(pk__in=keys).values_list("pk", "first_name", "last_name", "username")
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in people}
 
 
-def dashboard_breaches_by_severity(*, flt: DashboardFilter, now: datetime) -> list[SeverityRow]:
-    """Breaches in the period per severity (every severity listed, zeros included): one query."""
-    counts = {
-        f"{target}_breached": _count(between(f"{target}_breached_at", flt.start, flt.end)) for target in TARGETS
-    }
-    rows = {row["severity"]: row for row in _base(flt, now).values("severity").annotate(**counts).order_by()}
+NO_KEY_NAMES = {"organisation": "", "team": _("No team"), "agent": _("Unassigned")}
+
+
+def _group_rows(grouping: str, rows: list[dict]) -> list[GroupRow]:
+    keys = {int(row["keys"][0]) for row in rows if row["keys"][0] is not None}
+    names = _names(grouping, keys) if keys else {}
     result = []
-    for code in [*Severity.values, ""]:
-        row = rows.get(code, {})
-        result.append(SeverityRow(
-            code, str(SEVERITY_LABELS[code]), row.get("reaction_breached", 0), row.get("resolution_breached", 0)
-        ))
-    return result
-
-
-GROUPINGS = {
-    # key: (group-by fields, name of the row from the values)
-    "organisation": (("organisation_id", "organisation__name"), lambda v: v["organisation__name"]),
-    "team": (("team_id", "team__name"), lambda v: v["team__name"] or str(_("No team"))),
-    "agent": (
-        ("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username"),
-        lambda v: (
-            f"{v['assignee__first_name']} {v['assignee__last_name']}".strip() or v["assignee__username"]
-            if v["assignee_id"] else str(_("Unassigned"))
-        ),
-    ),
-}
-
-
-def dashboard_rows(*, flt: DashboardFilter, now: datetime, by: str) -> list[GroupRow]:
-    """The figures per organisation, team or agent (assignee): one query. Only groups with
-    something to show; the most breaches first, then by name."""
-    fields, name_of = GROUPINGS[by]
-    counts = _group_counts(flt, now)
-    anything = Q()
-    for name in counts:
-        anything |= Q(**{f"{name}__gt": 0})
-    rows = (
-        _base(flt, now)
-        .values(*fields)
-        .annotate(**counts)
-        .filter(anything)
-        .order_by()
-    )
-    result = [
-        GroupRow(
-            key=row[fields[0]],
-            name=name_of(row),
+    for row in rows:
+        key = int(row["keys"][0]) if row["keys"][0] is not None else None
+        result.append(GroupRow(
+            key=key,
+            name=names.get(key, "") if key is not None else str(NO_KEY_NAMES[grouping]),
             reported=row["reported"],
             reaction=_compliance(row, REACTION),
             resolution=_compliance(row, RESOLUTION),
             at_risk=row["at_risk"],
             backlog=row["backlog"],
-        )
-        for row in rows
-    ]
+        ))
     result.sort(key=lambda r: (-r.breaches, -r.at_risk, r.name.casefold()))
     return result
+
+
+def dashboard_figures(*, flt: DashboardFilter, now: datetime) -> Figures:
+    """The key figures, the charts' data and the tables per organisation, team and agent: one
+    query, and one each for the names of the organisations, teams and agents in the tables (two
+    more on databases without percentile_cont).
+
+    Groups without anything to show are left out; the tables list the most breaches first, then
+    the most at risk, then by name. Every severity is listed, and every week of the period (a
+    week without a decided target has 0 / 0, drawn as a gap)."""
+    by_grouping: dict[str, list[dict]] = {grouping: [] for grouping in scan.KEYS}
+    for row in scan.figure_rows(flt, now):
+        by_grouping[row["grouping"]].append(row)
+    summary = _summary(flt, by_grouping["all"][0])
+    weekly = {
+        target: {scan.as_date(row["keys"][0]): _compliance(row, target) for row in by_grouping[f"{target}_week"]}
+        for target in TARGETS
+    }
+    empty = Compliance(0, 0)
+    weeks = [
+        WeekRow(week, weekly[REACTION].get(week, empty), weekly[RESOLUTION].get(week, empty))
+        for week in weeks_of(flt.first_day, flt.last_day)
+    ]
+    severity_rows = {row["keys"][0] or "": row for row in by_grouping["severity"]}
+    severities = []
+    for code in [*Severity.values, ""]:
+        row = severity_rows.get(code)
+        severities.append(SeverityRow(
+            code, str(SEVERITY_LABELS[code]), row["reaction_breached"] if row else 0,
+            row["resolution_breached"] if row else 0,
+        ))
+    groups = {grouping: _group_rows(grouping, by_grouping[grouping]) for grouping in ("organisation", "team", "agent")}
+    return Figures(
+        summary=summary, weeks=weeks, severities=severities, organisations=groups["organisation"],
+        teams=groups["team"], agents=groups["agent"],
+    )
+
+
+def dashboard_summary(*, flt: DashboardFilter, now: datetime) -> Summary:
+    return dashboard_figures(flt=flt, now=now).summary
+
+
+def dashboard_weekly(*, flt: DashboardFilter, now: datetime) -> list[WeekRow]:
+    """Compliance per week of the decision instant (weeks from Monday, project time zone)."""
+    return dashboard_figures(flt=flt, now=now).weeks
+
+
+def dashboard_breaches_by_severity(*, flt: DashboardFilter, now: datetime) -> list[SeverityRow]:
+    return dashboard_figures(flt=flt, now=now).severities
+
+
+def dashboard_rows(*, flt: DashboardFilter, now: datetime, by: str) -> list[GroupRow]:
+    """The rows per "organisation", "team" or "agent" (assignee)."""
+    figures = dashboard_figures(flt=flt, now=now)
+    return {"organisation": figures.organisations, "team": figures.teams, "agent": figures.agents}[by]
+
+
+# --- the ticket lists ---------------------------------------------------------------------------
 
 
 def _ticket_url(reference: str) -> str:
@@ -394,8 +357,11 @@ def _line(row: dict, targets: list[str], due_at) -> TicketLine:
 def dashboard_breached_tickets(*, flt: DashboardFilter, now: datetime, limit: int | None = LIST_ROWS):
     """Tickets with a target breached in the period, the latest breach first: one query."""
     in_period = {target: between(f"{target}_breached_at", flt.start, flt.end) for target in TARGETS}
+    breaches = {f"{target}_breached_at": outcomes.breached_at(target, now) for target in TARGETS}
     rows = (
-        _base(flt, now)
+        Ticket.objects.filter(flt.scope_q())
+        .filter(outcomes.breach_candidates_q(flt.start, flt.end))
+        .alias(**breaches)
         .filter(in_period[REACTION] | in_period[RESOLUTION])
         .annotate(
             reaction_hit=Case(When(in_period[REACTION], then=F("reaction_due_at")), default=None),
@@ -446,16 +412,13 @@ def dashboard_at_risk_tickets(*, flt: DashboardFilter, now: datetime, limit: int
 
 
 def dashboard(*, flt: DashboardFilter, now: datetime) -> Dashboard:
-    """Everything the dashboard page shows: a fixed number of queries whatever the data."""
+    """Everything the dashboard page shows: a fixed number of queries whatever the data (six;
+    eight on databases without percentile_cont)."""
+    figures = dashboard_figures(flt=flt, now=now)
     return Dashboard(
+        **vars(figures),
         filter=flt,
         now=now,
-        summary=dashboard_summary(flt=flt, now=now),
-        weeks=dashboard_weekly(flt=flt, now=now),
-        severities=dashboard_breaches_by_severity(flt=flt, now=now),
-        organisations=dashboard_rows(flt=flt, now=now, by="organisation"),
-        teams=dashboard_rows(flt=flt, now=now, by="team"),
-        agents=dashboard_rows(flt=flt, now=now, by="agent"),
         breached=dashboard_breached_tickets(flt=flt, now=now),
         at_risk=dashboard_at_risk_tickets(flt=flt, now=now),
     )

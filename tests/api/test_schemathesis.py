@@ -7,8 +7,11 @@ pytest plugin does not work with pytest 9 yet, so the operations are driven with
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, Phase, given, settings
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -40,19 +43,30 @@ def strategies_for(operation):
     return st.one_of(options)
 
 
+@pytest.fixture
+def wsgi_app():
+    """The project's WSGI application, with the test's database connection kept open across
+    requests (like Django's test client: no close_old_connections inside the test transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_api_conforms_to_its_schema_without_server_errors(demo, settings, tmp_path):
+def test_api_conforms_to_its_schema_without_server_errors(demo, settings, tmp_path, wsgi_app):
     settings.MEDIA_ROOT = tmp_path / "private-media"
     settings.API_THROTTLE_RATES = {"user": None, "anon": None, "device": None}
     token = api_token_create(user=demo["users"]["customer"], name="Schemathesis")[1]
     headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application()).include(path_regex=MAIN)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app).include(path_regex=MAIN)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12, [op.label for op in operations]
     failures = {}
     for operation in operations:
 
-        @settings(
+        @hypothesis_settings(
             max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
         )

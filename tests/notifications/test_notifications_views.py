@@ -91,13 +91,13 @@ def test_the_list_is_paginated_with_a_fixed_number_of_queries(client, users, dja
     assert len(client.get(reverse("notifications:list") + "?page=2").context["rows"]) == 5
 
 
-def test_opening_a_notification_marks_it_read_and_goes_to_the_ticket(client, users, demo):
+def test_opening_a_notification_marks_it_read_and_goes_to_the_tickets_workspace(client, users, demo):
     from tickets.models import Ticket
 
     ticket = Ticket.objects.filter(organisation__customer_number="10001").first()
     notification = notify(users["agent"], ticket=ticket, reference=ticket.reference)
     login(client, users["agent"])
-    target = reverse("tickets:detail", kwargs={"reference": ticket.reference})
+    target = reverse("tickets:workspace", kwargs={"reference": ticket.reference})
     assert f'value="{target}"' in client.get(reverse("notifications:list")).content.decode()
     response = client.post(reverse("notifications:mark_read", kwargs={"pk": notification.pk}), {"next": target})
     assert response.status_code == 302 and response["Location"] == target

@@ -108,7 +108,7 @@ class Workers:
                 os.killpg(process.pid, signal.SIGTERM)
         for process, _log in self.processes:
             try:
-                process.wait(15)
+                process.wait(5)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)

@@ -9,8 +9,10 @@ from django.core import mail
 from notifications.models import Notification, OutboxMail
 from sla import services as sla_services
 from sla.escalation_schedule import pending_instants, ticket_levels
+from sla.escalation_sql import escalations_insert
 from sla.models import Escalation, Policy
-from sla.services.escalation import _insert, escalation_scan
+from sla.services import escalation as escalation_module
+from sla.services.escalation import escalation_scan
 from sla.tasks import escalation_scan as escalation_scan_task
 from tests.sla.escalation_support import DUE_AT, POST_BREACH_AT, WARNING_AT, berlin, file_fault
 from tickets import services
@@ -220,9 +222,9 @@ def test_reseller_tickets_escalate_to_the_reseller_not_to_the_vendor(users, cloc
 
 def test_a_level_recorded_by_someone_else_is_not_acted_on_again(users, clock):
     ticket = file_fault(users, clock)
-    warning = [(ticket, ticket_levels(ticket)[0])]
-    first = _insert(warning, berlin(2, 13, 31))
-    again = _insert(warning, berlin(2, 13, 32))
+    warning = [(ticket.pk, ticket_levels(ticket)[0])]
+    first = escalations_insert(warning, berlin(2, 13, 31))
+    again = escalations_insert(warning, berlin(2, 13, 32))
     assert [e.level for e in first] == ["warning"] and again == []
     assert Escalation.objects.filter(ticket=ticket).count() == 1
 
@@ -262,5 +264,41 @@ def test_escalation_mail_is_in_the_recipients_language(users, clock, django_capt
     assert us_warning[0].subject == f"[{ticket.reference}] Reaction due soon: {ticket.subject}"
     # The vendor's agents read the desk's zone (tickets.formatting.time_zone_for): 13:30 New York.
     assert f"The reaction to {ticket.reference} is due by Monday, 2 March 2026, 19:30 CET." in us_warning[0].body
+    assert f"/tickets/{ticket.reference}/work/" in us_warning[0].body  # the agent's workspace
     manager_breach = [m for m in mail.outbox if m.to == ["manager@demo.example"] and "verpasst" in m.subject]
     assert manager_breach and manager_breach[0].subject.startswith(f"[{ticket.reference}] Reaktionsfrist verpasst")
+
+
+def test_a_ticket_whose_levels_cannot_be_computed_does_not_hold_up_the_others(users, clock, monkeypatch, caplog):
+    broken, fine = file_fault(users, clock), file_fault(users, clock)
+    real = escalation_module.due_levels
+
+    def due_levels(ticket, **kwargs):
+        if ticket.pk == broken.pk:
+            raise ValueError("corrupt deadline")
+        return real(ticket, **kwargs)
+
+    monkeypatch.setattr(escalation_module, "due_levels", due_levels)
+    fired = scan_at(clock, berlin(2, 15, 1))
+    assert {f.reference for f in fired} == {fine.reference}
+    assert f"ticket {broken.pk} skipped" in caplog.text
+    broken.refresh_from_db()
+    assert broken.next_escalation_at == berlin(2, 15, 16)  # tried again a quarter of an hour later
+    monkeypatch.setattr(escalation_module, "due_levels", real)
+    assert [f.escalation.level for f in scan_at(clock, berlin(2, 15, 16))] == ["warning", "breach"]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_due_tickets(users, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for day, number in ((2, 2), (9, 9)):
+        for _ in range(number):
+            file_fault(users, clock, at=berlin(day, 9))
+        clock.set(berlin(day, 15, 1))
+        with CaptureQueriesContext(connection) as queries:
+            fired = escalation_scan(now=berlin(day, 15, 1))
+        assert len(fired) == 2 * number
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -85,3 +85,14 @@ def test_a_phone_call_reported_earlier_counts_from_when_it_came_in(file_ticket, 
     ticket = file_at(file_ticket, berlin(2026, 11, 24, 11, 0), severity="severe", actor=users["agent"],
                      channel="phone", reported_at=berlin(2026, 11, 24, 9, 30))
     assert ticket.reaction_due_at == berlin(2026, 11, 24, 15, 30)
+
+
+def test_agents_read_why_a_ticket_has_no_deadlines(file_ticket):
+    from tickets.timeline import describe
+
+    Calendar.objects.filter(slug="de-nrw-standard").update(holidays_until_year=2025, version=F("version") + 1)
+    ticket = file_at(file_ticket, berlin(2026, 11, 24, 10, 0), severity="severe")
+    event = ticket.events.get(code=EventCode.SLA_UNAVAILABLE)
+    assert describe(event, "Helpdesk") == (
+        "No service-level deadlines: the business calendar has no holiday data for 2026."
+    )

@@ -113,3 +113,17 @@ def test_a_paused_resolution_moves_its_deadline_but_keeps_its_pause(file_ticket,
     ticket.refresh_from_db()
     assert ticket.resolution_due_at == berlin(2026, 12, 4, 10, 0)
     assert ticket.resolution_state == TargetState.PAUSED
+
+
+def test_the_history_says_why_the_deadline_moved(file_ticket):
+    from django.utils import timezone
+
+    from tickets.timeline import describe
+
+    ticket = file_at(file_ticket, MONDAY_10, severity="minor")
+    _run(_close_tuesday())
+    event = ticket.events.get(code=EventCode.SLA_RECOMPUTED)
+    with timezone.override("Europe/Berlin"):
+        text = describe(event, "Helpdesk")
+    assert text == ("The support hours changed. Reaction deadline: Tuesday, 1 December 2026, 14:00 CET → "
+                    "Wednesday, 2 December 2026, 14:00 CET.")

@@ -15,7 +15,6 @@ import io
 import multiprocessing
 import os
 import random
-import sys
 import time
 from collections import Counter
 from datetime import UTC, timedelta
@@ -60,8 +59,8 @@ def _columns(model, name: str) -> list[str]:
 class Progress:
     """A progress bar on stderr (so stdout stays clean for the summary)."""
 
-    def __init__(self, total: int, label: str, enabled: bool = True):
-        self.total, self.label, self.enabled = total, label, enabled
+    def __init__(self, total: int, label: str, stream, enabled: bool = True):
+        self.total, self.label, self.enabled, self.stream = total, label, enabled, stream
         self.done, self.started, self.shown = 0, time.monotonic(), 0.0
 
     def advance(self, count: int) -> None:
@@ -73,16 +72,15 @@ class Progress:
             share = self.done / self.total if self.total else 1
             left = elapsed / share - elapsed if share else 0
             bar = "#" * int(share * 30)
-            sys.stderr.write(
+            self.stream.write(
                 f"\r{self.label} [{bar:<30}] {share:6.1%} {self.done:,}/{self.total:,} "
-                f"{elapsed:5.0f}s elapsed, ~{left:4.0f}s left "
+                f"{elapsed:5.0f}s elapsed, ~{left:4.0f}s left ", ending=""
             )
-            sys.stderr.flush()
+            self.stream.flush()
 
     def finish(self) -> None:
         if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            self.stream.write("")
 
 
 class CopyWriter:
@@ -159,13 +157,18 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--tickets must be at least 1.")
         started = time.monotonic()
-        rng = random.Random(seed)  # noqa: S311 (load data, not secrets)
+        # One random stream per concern, so reusing the rows of an earlier run with the same seed
+        # (which skips drawing names) does not shift what follows.
+        def rng(concern):
+            return random.Random(f"{seed}:{concern}")  # noqa: S311 (load data, not secrets)
+
         now = timezone.now().replace(microsecond=0)
         if not Policy.objects.filter(slug__in=["standard-de", "us-desk"]).exists():
             self.stderr.write("No demo SLA policies yet: running seed_demo first.")
             call_command("seed_demo", stdout=io.StringIO())
-        organisations = self._organisations(rng, seed, count, options["organisations"], now)
-        instants = loadgen.reported_instants(rng, count, now)
+        organisations = self._organisations(rng("organisations"), rng("people"), seed, count,
+                                            options["organisations"], now)
+        instants = loadgen.reported_instants(rng("instants"), count, now)
         references = self._references(instants)
         ids = {model: (model.objects.aggregate(top=Max("id"))["top"] or 0) for model, _name in TABLES}
         batch = options["batch"]
@@ -177,7 +180,7 @@ class Command(BaseCommand):
         batches = range((count + batch - 1) // batch)
         postgres = connection.vendor == "postgresql"
         dropped = self._drop_indexes() if postgres and count >= 50_000 and not options["keep_indexes"] else []
-        progress = Progress(count, "tickets", enabled=not options["no_progress"])
+        progress = Progress(count, "tickets", self.stderr, enabled=not options["no_progress"])
         totals = Counter()
         loading = time.monotonic()
         try:
@@ -191,7 +194,7 @@ class Command(BaseCommand):
             loadgen.PLAN.clear()
         loaded = time.monotonic() - loading
         self._reset_sequences()
-        bench = self._bench_ticket(rng, seed, organisations, options["bench_events"], now)
+        bench = self._bench_ticket(rng("bench"), seed, organisations, options["bench_events"], now)
         if postgres:
             with connection.cursor() as cursor:
                 for model, _name in TABLES:
@@ -232,7 +235,7 @@ class Command(BaseCommand):
 
     # --- setup --------------------------------------------------------------------------------
 
-    def _organisations(self, rng, seed, tickets, wanted, now) -> list[loadgen.OrgInfo]:
+    def _organisations(self, rng, people, seed, tickets, wanted, now) -> list[loadgen.OrgInfo]:
         """Customers (most in Germany, some in the US, a few supported by resellers), their contacts,
         contracts and team routes, and the agents who work them. Existing rows of the same seed are
         reused, so a second run adds tickets to the same organisations."""
@@ -247,7 +250,7 @@ class Command(BaseCommand):
                       "language": "de"},
         )
         policies = self._policies()
-        teams = self._teams(rng, seed, vendor, reseller, partner, password)
+        teams = self._teams(people, seed, vendor, reseller, partner, password)
         existing = {o.customer_number: o for o in Organisation.objects.filter(customer_number__startswith=prefix + "C")}
         specs, new_orgs = [], []
         for index in range(total):
@@ -265,7 +268,7 @@ class Command(BaseCommand):
                 ))
         Organisation.objects.bulk_create(new_orgs, batch_size=1000)
         orgs = {o.customer_number: o for o in Organisation.objects.filter(customer_number__startswith=prefix + "C")}
-        contacts = self._contacts(rng, seed, orgs, password)
+        contacts = self._contacts(people, seed, orgs, password)
         self._contracts(orgs, specs, policies, now)
         result, routes = [], []
         for number, us, supporter, weight, pos in specs:
@@ -306,7 +309,7 @@ class Command(BaseCommand):
                                 email=f"{username}@load.example", organisation=organisation, role=Role.AGENT,
                                 language="de", password=password))
         User.objects.bulk_create(new)
-        return list(User.objects.filter(username__in=usernames))
+        return list(User.objects.filter(username__in=usernames).order_by("username"))
 
     def _teams(self, rng, seed, vendor, reseller, partner, password) -> dict:
         """Vendor teams (the demo's plus four load teams), the load reseller's team and, when the
@@ -323,7 +326,7 @@ class Command(BaseCommand):
         for region, slug in (("de", "de-1st-level"), ("us", "us-desk")):
             demo_team = Team.objects.filter(slug=slug).first()
             if demo_team is not None:
-                members = list(demo_team.members.values_list("pk", flat=True))
+                members = list(demo_team.members.order_by("pk").values_list("pk", flat=True))
                 groups[region].append({"team": demo_team, "agents": members})
         team, _created = Team.objects.get_or_create(
             slug=f"load-{seed}-reseller", defaults={"name": f"Load Partner {seed} Support", "organisation": reseller}
@@ -334,7 +337,7 @@ class Command(BaseCommand):
         partner_team = Team.objects.filter(organisation=partner).first() if partner else None
         if partner_team is not None:
             groups["partner"] = {"team": partner_team,
-                                 "agents": list(partner_team.members.values_list("pk", flat=True))}
+                                 "agents": list(partner_team.members.order_by("pk").values_list("pk", flat=True))}
         return groups
 
     def _contacts(self, rng, seed, orgs, password) -> dict[int, list[int]]:
@@ -353,7 +356,8 @@ class Command(BaseCommand):
                 ))
         User.objects.bulk_create(new, batch_size=1000)
         contacts: dict[int, list[int]] = {}
-        for pk, org_id in User.objects.filter(username__startswith=f"l{seed}-c").values_list("pk", "organisation_id"):
+        rows = User.objects.filter(username__startswith=f"l{seed}-c").order_by("username")
+        for pk, org_id in rows.values_list("pk", "organisation_id"):
             contacts.setdefault(org_id, []).append(pk)
         return contacts
 

@@ -45,14 +45,19 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, help_text=_("One or more statuses."))
+    # distinct=False: a ticket has one value of each, and DISTINCT would sort every match.
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=Status.choices, help_text=_("One or more statuses.")
+    )
     is_open = django_filters.BooleanFilter(
         method="filter_open", help_text=_("Only open (true) or only resolved and closed (false) tickets.")
     )
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
-    sla_state = django_filters.MultipleChoiceFilter(choices=SlaState.choices, help_text=_("The stored SLA state."))
+    category = django_filters.MultipleChoiceFilter(distinct=False, choices=Category.choices)
+    severity = django_filters.MultipleChoiceFilter(distinct=False, choices=Severity.choices)
+    channel = django_filters.MultipleChoiceFilter(distinct=False, choices=Channel.choices)
+    sla_state = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=SlaState.choices, help_text=_("The stored SLA state.")
+    )
     organisation = IdFilter(field_name="organisation_id")
     requester = IdFilter(field_name="requester_id")
     assignee = IdFilter(field_name="assignee_id")

@@ -18,7 +18,9 @@ def inbound_auto_answer_send(inbound_id: int) -> bool:
     from api.inbound.answers import auto_answer_render
 
     with transaction.atomic():
-        inbound = InboundMail.objects.select_for_update().filter(pk=inbound_id).select_related("ticket").first()
+        inbound = (
+            InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id).select_related("ticket").first()
+        )
         if inbound is None or inbound.answered_at is not None or inbound.outcome != InboundMail.Outcome.AUTO_ANSWERED:
             return False
         message = auto_answer_render(inbound)

@@ -45,8 +45,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Team, User  # noqa: E402
+from accounts import access  # noqa: E402
+from accounts.models import User  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
+from tickets.selectors import tickets_visible_to  # noqa: E402
 from tickets.selectors_queue import (  # noqa: E402
     ORDER,
     PAGE_SIZE,
@@ -121,8 +123,9 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     total = Ticket.objects.count()
-    team = Team.objects.get(slug="de-1st-level")
-    bench = Ticket.objects.filter(idempotency_key__startswith="load:bench").order_by("-pk").first()
+    teams = access.teams_for(user)
+    team = teams.filter(slug="de-1st-level").first() or teams.order_by("pk").first()
+    bench = (tickets_visible_to(user=user).filter(idempotency_key__startswith="load:bench").order_by("-pk").first())
     queue = reverse("tickets:queue")
     cursor = deep_cursor(user, args.depth)
     pages = {

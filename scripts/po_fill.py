@@ -31,6 +31,8 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     catalogue.save()
     missing = [e.msgid for e in catalogue if (not e.translated() or "fuzzy" in e.flags) and not e.obsolete]
     for msgid in missing:

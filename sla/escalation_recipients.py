@@ -4,6 +4,8 @@ per level:
   neither, the managers;
 - breach: the team lead and the managers;
 - post-breach: the managers.
+"The managers" are the people with the manager role who may see the ticket; administrators
+(who have manager rights for the screens) are not told about every escalation.
 
 One `Audience` serves a whole scan: the managers, the teams, the people and what each person
 may see are read once, and the answer per (level, assignee, team, organisation) is kept."""
@@ -46,9 +48,11 @@ class Audience:
             self._users.update((user.pk, user) for user in User.objects.filter(pk__in=wanted))
 
     def managers(self) -> list[User]:
+        """People with manager rights who run the desk: administrators have those rights too, but
+        are not told about every escalation."""
         if self._managers is None:
             staff = User.objects.filter(is_active=True).exclude(organisation__kind=Organisation.Kind.CUSTOMER)
-            self._managers = [user for user in staff if access.is_manager(user)]
+            self._managers = [user for user in staff if access.is_manager(user) and not access.is_admin(user)]
         return self._managers
 
     def _may_see(self, user, organisation_id: int) -> bool:

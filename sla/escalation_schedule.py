@@ -63,7 +63,7 @@ def ticket_levels(ticket, *, calendars: dict | None = None) -> list[Level]:
         return cached
     from tickets.services.sla import sla_escalation_instants
 
-    levels = [Level(item.target, item.level, item.at) for item in sla_escalation_instants(ticket)]
+    levels: list = list(sla_escalation_instants(ticket))  # (target, level, at) tuples, like Level
     delay = _post_breach_delay(ticket) if levels else None
     if delay is not None and ticket.sla_calendar_id:
         if calendars is None:

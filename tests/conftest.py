@@ -34,9 +34,11 @@ def _seed_demo() -> None:
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            with open(os.devnull, "w") as devnull:
-                call_command("seed_demo", stdout=devnull)
+        with (
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+            open(os.devnull, "w") as devnull,
+        ):
+            call_command("seed_demo", stdout=devnull)
     finally:
         app.conf.task_always_eager = eager
 

@@ -3,13 +3,31 @@ here, because every change to a ticket must go through `tickets.services`."""
 
 from django.contrib import admin
 
-from .models import Attachment, Comment, TeamRoute, Ticket, TicketEvent
+from . import services
+from .models import Attachment, CannedReply, Comment, TeamRoute, Ticket, TicketEvent
 
 
 @admin.register(TeamRoute)
 class TeamRouteAdmin(admin.ModelAdmin):
     list_display = ["organisation", "category", "team"]
     list_filter = ["team"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Canned replies per team; saved through `tickets.services.canned_reply_save`."""
+
+    list_display = ["title", "team", "is_active"]
+    list_filter = ["team", "is_active"]
+    search_fields = ["title", "body"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.canned_reply_save(
+            team=data["team"], title=data["title"], body=data["body"], is_active=data["is_active"],
+            reply=obj if change else None,
+        )
+        obj.pk = saved.pk
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

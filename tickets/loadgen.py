@@ -12,6 +12,7 @@ Deterministic: the same seed and counts give the same data (ids aside)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 from dataclasses import dataclass, field
@@ -169,9 +170,10 @@ class TicketGenerator:
         self.organisations = organisations
         self.org_pool = [org for org in organisations for _ in range(org.weight)]
 
-    def _event(self, events, *, ticket_id, code, actor, at, payload=None, public=True, comment_id=None):
+    def _event(self, events, *, ticket_id, code, actor, at, payload: str = "{}", public=True, comment_id=None):
+        """One history row; `payload` is already JSON text (most payloads repeat: cached)."""
         events.append({
-            "ticket_id": ticket_id, "code": code, "actor_id": actor, "payload": payload or {},
+            "ticket_id": ticket_id, "code": code, "actor_id": actor, "payload": payload,
             "is_public": public, "comment_id": comment_id, "created_at": at,
         })
 
@@ -212,9 +214,10 @@ class TicketGenerator:
         creator = None if channel in (Channel.DEVICE, Channel.API) else requester
         if channel == Channel.PHONE:
             creator = agent
-        self._event(events, ticket_id=ticket_id, code=EventCode.CREATED, actor=creator, at=reported_at, payload={
-            "channel": channel, "category": category, "severity": severity, "reported_at": reported_at.isoformat(),
-        })
+        self._event(events, ticket_id=ticket_id, code=EventCode.CREATED, actor=creator, at=reported_at, payload=(
+            f'{{"channel":"{channel}","category":"{category}","severity":"{severity}",'
+            f'"reported_at":"{reported_at.isoformat()}"}}'
+        ))
         if policy is not None and severity:
             self._sla(t, policy, severity)
 
@@ -223,10 +226,10 @@ class TicketGenerator:
             t["assignee_id"] = agent
             clock = min(clock + timedelta(minutes=rng.randint(5, 60 * 30)), now - timedelta(seconds=30))
             self._event(events, ticket_id=ticket_id, code=EventCode.ASSIGNED, actor=agent, at=clock, public=False,
-                        payload={"old": {"assignee": None}, "new": {"assignee": {"id": agent}}})
+                        payload=_assigned_payload(agent))
             t["first_reaction_at"] = clock
             self._event(events, ticket_id=ticket_id, code=EventCode.STATUS_CHANGED, actor=agent, at=clock,
-                        payload={"old": Status.NEW, "new": Status.IN_PROGRESS})
+                        payload=_status_payload(Status.NEW, Status.IN_PROGRESS))
             replies = REPLIES_DE if org.language == "de" else REPLIES_EN
             for index in range(rng.choice((1, 1, 1, 2, 2, 3))):
                 clock = min(clock + timedelta(minutes=rng.randint(3, 600)), now - timedelta(seconds=10))
@@ -239,22 +242,22 @@ class TicketGenerator:
                 })
                 code = EventCode.NOTE_ADDED if internal else EventCode.REPLY_ADDED
                 self._event(events, ticket_id=ticket_id, code=code, actor=agent, at=clock,
-                            payload={"comment_id": comment_id}, public=not internal, comment_id=comment_id)
+                            payload=f'{{"comment_id":{comment_id}}}', public=not internal, comment_id=comment_id)
             if status in (Status.WAITING_ON_CUSTOMER, Status.WORKAROUND):
                 if status == Status.WORKAROUND:
                     t["workaround"] = "Bitte den Export in zwei Hälften ausführen."
                 self._event(events, ticket_id=ticket_id, code=EventCode.STATUS_CHANGED, actor=agent, at=clock,
-                            payload={"old": Status.IN_PROGRESS, "new": status})
+                            payload=_status_payload(Status.IN_PROGRESS, status))
             if status in (Status.RESOLVED, Status.CLOSED):
                 clock = min(clock + timedelta(hours=rng.randint(1, 72)), now - timedelta(seconds=5))
                 t["resolved_at"] = clock
                 self._event(events, ticket_id=ticket_id, code=EventCode.STATUS_CHANGED, actor=agent, at=clock,
-                            payload={"old": Status.IN_PROGRESS, "new": Status.RESOLVED})
+                            payload=_status_payload(Status.IN_PROGRESS, Status.RESOLVED))
                 if status == Status.CLOSED:
                     clock = min(clock + timedelta(hours=rng.randint(1, 96)), now - timedelta(seconds=1))
                     t["closed_at"] = clock
                     self._event(events, ticket_id=ticket_id, code=EventCode.STATUS_CHANGED, actor=requester, at=clock,
-                                payload={"old": Status.RESOLVED, "new": Status.CLOSED, "reason": "confirmed"})
+                                payload=_status_payload(Status.RESOLVED, Status.CLOSED, "confirmed"))
             if rng.random() < 0.5:
                 for _ in range(rng.choice((1, 1, 2))):
                     entries.append({
@@ -332,6 +335,19 @@ def payload_json(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+@functools.cache
+def _status_payload(old: str, new: str, reason: str = "") -> str:
+    payload = {"old": str(old), "new": str(new)}
+    if reason:
+        payload["reason"] = reason
+    return payload_json(payload)
+
+
+@functools.cache
+def _assigned_payload(agent: int | None) -> str:
+    return payload_json({"old": {"assignee": None}, "new": {"assignee": {"id": agent} if agent else None}})
+
+
 # --- PostgreSQL COPY text format ---------------------------------------------------------------
 
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -351,6 +367,8 @@ _ENCODERS = {
     datetime: datetime.isoformat,
     date: date.isoformat,
     dict: lambda value: _copy_str(payload_json(value)),
+    # The stored codes are plain words: no escaping needed.
+    **dict.fromkeys((Status, Category, Severity, Channel, SlaState, TargetState, EventCode), str.__str__),
 }
 
 
@@ -360,8 +378,24 @@ def _encode_other(value) -> str:
     return _copy_str(str(value))
 
 
+NULL = "\\N"
+EVENT_COLUMNS = ["ticket_id", "code", "actor_id", "payload", "is_public", "comment_id", "created_at"]
+
+
+def _events_text(rows: list[dict]) -> str:
+    """The events, the largest table, with their known types written out directly."""
+    return "".join(
+        f"{r['ticket_id']}\t{str.__str__(r['code'])}\t{NULL if r['actor_id'] is None else r['actor_id']}\t"
+        f"{_copy_str(r['payload'])}\t{'t' if r['is_public'] else 'f'}\t"
+        f"{NULL if r['comment_id'] is None else r['comment_id']}\t{r['created_at'].isoformat()}\n"
+        for r in rows
+    )
+
+
 def copy_text(columns: list[str], rows: list[dict]) -> str:
     """`rows` as the body of a `COPY ... FROM STDIN` in text format (the columns in this order)."""
+    if columns == EVENT_COLUMNS:
+        return _events_text(rows)
     get = _ENCODERS.get
     return "".join(
         "\t".join([(get(type(value)) or _encode_other)(value) for value in map(row.__getitem__, columns)]) + "\n"

@@ -1,5 +1,6 @@
 """Small shapes shared by the API's serializers."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1  # the largest primary key the database can hold
@@ -10,6 +11,19 @@ class RefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
+
+
+@extend_schema_field(RefSerializer)
+class RefField(serializers.Field):
+    """{id, name} of a related object, or null; a flat field (no nested serializer) because the
+    ticket list renders four of them per row."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return {"id": value.pk, "name": str(value)}
 
 
 class ErrorSerializer(serializers.Serializer):

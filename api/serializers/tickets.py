@@ -11,7 +11,7 @@ from tickets.choices import Category, Channel, Severity, SlaState, Status
 from tickets.models import Ticket
 from tickets.services.sla import sla_state_at
 
-from .common import MAX_ID, RefSerializer
+from .common import MAX_ID, RefField
 
 # Channels an agent may file for through the API; `reported_at` only for phone and e-mail.
 AGENT_CHANNELS = (Channel.API, Channel.PHONE, Channel.EMAIL)
@@ -20,10 +20,10 @@ AGENT_CHANNEL_CHOICES = [(c.value, c.label) for c in AGENT_CHANNELS]
 
 
 class TicketSerializer(serializers.ModelSerializer):
-    organisation = RefSerializer(read_only=True)
-    requester = RefSerializer(read_only=True, allow_null=True)
-    assignee = RefSerializer(read_only=True, allow_null=True)
-    team = RefSerializer(read_only=True, allow_null=True)
+    organisation = RefField()
+    requester = RefField(allow_null=True)
+    assignee = RefField(allow_null=True)
+    team = RefField(allow_null=True)
     severity = serializers.ChoiceField(
         choices=Severity.choices, allow_blank=True, read_only=True, help_text=_("Empty for requests without one.")
     )
@@ -47,6 +47,28 @@ class TicketSerializer(serializers.ModelSerializer):
     def get_sla_state(self, ticket) -> str:
         now = self.context.get("now") or timezone.now()
         return sla_state_at(ticket=ticket, now=now)
+
+    def to_representation(self, ticket):
+        """The same output as DRF's generic loop, without its per-field overhead: a page of the
+        list renders 50-200 tickets of 30 fields each."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = []
+            for name, field in self.fields.items():
+                if name == "sla_state":
+                    plan.append((name, None, None))
+                elif isinstance(field, serializers.DateTimeField | RefField):
+                    plan.append((name, name, field.to_representation))
+                else:
+                    plan.append((name, field.source, None))
+        data = {}
+        for name, attribute, convert in plan:
+            if attribute is None:
+                data[name] = self.get_sla_state(ticket)
+                continue
+            value = getattr(ticket, attribute)
+            data[name] = convert(value) if convert is not None and value is not None else value
+        return data
 
 
 class TicketCreateSerializer(serializers.Serializer):

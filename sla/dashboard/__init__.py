@@ -2,10 +2,11 @@
 
 - `filters`: the dashboard's filter form and the `DashboardFilter` it yields (period, scope).
 - `outcomes`: when a ticket's SLA target counts as met or breached, as database expressions.
-- `selectors`: the dashboard figures, charts, tables and ticket lists, computed in the database.
+- `scan`: the one statement that computes every figure, chart series and group table.
+- `selectors`: the public reads (`dashboard`, `dashboard_figures`, ...); `lists`: the two ticket lists.
 - `percentiles`: the percentile (linear interpolation, like PostgreSQL's percentile_cont).
 - `monthly`: the monthly report per organisation, with effort priced at the contract's rate.
-- `exports`: CSV files for every table.
+- `exports`: CSV files for every table; `charts`: the key figures and chart data as shown.
 
 The views are in `sla.views_dashboard`, the routes in `sla.urls_dashboard` (namespace "dashboard").
 """

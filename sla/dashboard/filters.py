@@ -125,10 +125,12 @@ class PlainSelect(forms.Select):
 class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False, widget=PlainSelect)
     start = forms.DateField(
-        label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All"),
@@ -146,9 +148,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, user, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
-        self.fields["organisation"].queryset = access.organisations_for(user).order_by("name")
-        self.fields["team"].queryset = access.teams_for(user).order_by("name")
-        self.fields["desk"].queryset = Calendar.objects.order_by("name")
+        self.fields["organisation"].queryset = access.organisations_for(user).only("pk", "name").order_by("name")
+        self.fields["team"].queryset = access.teams_for(user).only("pk", "name").order_by("name")
+        self.fields["desk"].queryset = Calendar.objects.only("pk", "name").order_by("name")
         self.fields["severity"].choices = [
             ("", _("All")), *Severity.choices, (NO_SEVERITY, _("Without severity")),
         ]

@@ -31,6 +31,7 @@ from sla.models import Contract
 from tickets.choices import Severity, TargetState
 from tickets.models import Ticket, TimeEntry
 from tickets.models.effort import WorkType
+from tickets.selectors_workspace import effort_for_month
 
 from .filters import DashboardFilter, Period
 from .outcomes import open_q
@@ -239,7 +240,7 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
             "reference", "subject", "severity", "status", "reported_at", "reaction_state", "resolution_state"
         )
     ]
-    entries = TimeEntry.objects.filter(ticket__organisation=organisation, worked_on__gte=first, worked_on__lte=last)
+    entries = effort_for_month(year=year, month=month, organisation=organisation)
     entry_lines = [
         EntryLine(
             worked_on=row["worked_on"], reference=row["ticket__reference"], subject=row["ticket__subject"],

@@ -57,6 +57,32 @@ def breached_at(target: str, now: datetime):
     return Case(When(breached_q(target, now), then=F(f"{target}_due_at")), default=None, output_field=DateTimeField())
 
 
+def warned_q(target: str, now: datetime) -> Q:
+    """The target is open and past its warning instant."""
+    return Q(**{f"{target}_state": OPEN, f"{target}_warning_at__lte": now})
+
+
+def next_due(now: datetime):
+    """The due instant of the first warned open target (the at-risk list's order)."""
+    return Case(
+        When(warned_q(REACTION, now), then=F("reaction_due_at")),
+        When(warned_q(RESOLUTION, now), then=F("resolution_due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def last_breach(now: datetime, start: datetime, end: datetime):
+    """The latest breach of the ticket in [start, end) (the breached list's order): the resolution's
+    if it was breached then, else the reaction's."""
+    return Case(
+        When(breached_in_q(RESOLUTION, now, start, end), then=F("resolution_due_at")),
+        When(breached_in_q(REACTION, now, start, end), then=F("reaction_due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
 def between(expression_name: str, start: datetime, end: datetime) -> Q:
     """`start <= value < end` for an annotation or field name."""
     return Q(**{f"{expression_name}__gte": start, f"{expression_name}__lt": end})
@@ -73,7 +99,7 @@ def at_risk_q(now: datetime) -> Q:
         any_breach |= breached_q(target, now)
     warned = Q()
     for target in TARGETS:
-        warned |= Q(**{f"{target}_state": OPEN, f"{target}_warning_at__lte": now})
+        warned |= warned_q(target, now)
     return open_q() & warned & ~any_breach
 
 

@@ -10,13 +10,18 @@ group, every grouping in the same statement:
     UNION ALL SELECT 'organisation', t.organisation_id, ..., SUM(...) FROM t GROUP BY ...
     UNION ALL ... (team, agent, severity, reaction week, resolution week)
 
+    UNION ALL SELECT * FROM (SELECT 'at_risk_list', t.id ... ORDER BY ... LIMIT 50) (and breached)
+
 so the tickets are read once (PostgreSQL materialises a CTE used more than once), and each
-expression is evaluated once per ticket. Plain SQL that SQLite runs as well. On PostgreSQL the
-"all" row also carries the reaction-time percentiles (`percentile_cont`, see `percentiles`).
+expression is evaluated once per ticket. The last two branches pick the first tickets of the two
+ticket lists, which `selectors` then reads by primary key. Plain SQL that SQLite runs as well. On
+PostgreSQL the "all" row also carries the reaction-time percentiles (`percentile_cont`, see
+`percentiles`).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -102,7 +107,7 @@ def candidates(flt: DashboardFilter, now: datetime, *, open_tickets: bool = True
     return tickets.alias(**{f"{target}_met_instant": outcomes.met_instant(target) for target in TARGETS})
 
 
-def _inner(flt: DashboardFilter, now: datetime):
+def _inner(flt: DashboardFilter, now: datetime, columns: dict):
     zone = ZoneInfo(settings.TIME_ZONE)
     weeks = {
         f"{target}_week": Case(
@@ -116,6 +121,7 @@ def _inner(flt: DashboardFilter, now: datetime):
         for target in TARGETS
     }
     return candidates(flt, now).order_by().values(
+        "id",
         "organisation_id",
         "team_id",
         "assignee_id",
@@ -123,20 +129,27 @@ def _inner(flt: DashboardFilter, now: datetime):
         measured_seconds=Case(
             When(measured_q(flt), then=F("reaction_business_seconds")), default=None, output_field=IntegerField()
         ),
+        next_due=outcomes.next_due(now),
+        last_breach=outcomes.last_breach(now, flt.start, flt.end),
         **weeks,
-        **flags(flt, now),
+        **columns,
     )
 
 
-def count_columns(flt: DashboardFilter, now: datetime) -> list[str]:
-    return list(flags(flt, now))
+# The ticket lists: the first tickets of each, in the lists' order (`selectors` reads their rows).
+LISTS = {
+    "at_risk_list": ("at_risk", "next_due ASC, t.id ASC"),
+    "breached_list": ("breached_ticket", "last_breach DESC, t.id DESC"),
+}
 
 
-def figure_rows(flt: DashboardFilter, now: datetime) -> list[dict]:
+def figure_rows(flt: DashboardFilter, now: datetime, *, list_limit: int | None = None) -> list[dict]:
     """One query: a dict per group, {"grouping", "keys": [text, ...], <count column>: int, "p50",
-    "p90"} (the percentiles only on PostgreSQL's "all" row)."""
-    inner_sql, params = _inner(flt, now).query.get_compiler(connection=connection).as_sql()
-    counts = count_columns(flt, now)
+    "p90"} (the percentiles only on PostgreSQL's "all" row), and one per ticket of the two lists
+    ({"grouping": "at_risk_list" or "breached_list", "keys": [id]}, at most `list_limit` each)."""
+    columns = flags(flt, now)
+    inner_sql, params = _inner(flt, now, columns).query.get_compiler(connection=connection).as_sql()
+    counts = list(columns)
     postgres = connection.vendor == "postgresql"
     quote = connection.ops.quote_name
     branches = []
@@ -160,7 +173,20 @@ def figure_rows(flt: DashboardFilter, now: datetime) -> list[dict]:
             sql += " GROUP BY " + ", ".join(f"t.{quote(k)}" for k in keys)
             sql += " HAVING " + " + ".join(f"SUM(t.{quote(c)})" for c in needed) + " > 0"
         branches.append(sql)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Typed NULLs: inside a subquery an untyped NULL would be text, which UNION cannot match.
+    nothing = ", ".join(
+        ["CAST(NULL AS TEXT)"] * (MAX_KEYS - 1) + ["CAST(NULL AS BIGINT)"] * len(counts)
+        + ["CAST(NULL AS DOUBLE PRECISION)"] * 2
+    )
+    for grouping, (flag, order) in LISTS.items():
+        limit = f" LIMIT {int(list_limit)}" if list_limit is not None else ""
+        branches.append(
+            f"SELECT * FROM (SELECT '{grouping}', CAST(t.{quote('id')} AS TEXT), {nothing} FROM t "  # noqa: S608
+            f"WHERE t.{quote(flag)} = 1 ORDER BY t.{order}{limit}) AS {quote(grouping)}"
+        )
+    # A transaction only for SET LOCAL on PostgreSQL: on SQLite (IMMEDIATE transactions) it would take
+    # the write lock for a read.
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
         if postgres:
             # The planner's cost estimate for the CTE scans crosses jit_above_cost, and compiling the
             # expressions (about 0.6 s) would take far longer than running them (about 0.1 s).

@@ -1,6 +1,6 @@
 """The manager dashboard's figures, computed in the database: every figure, chart and table from
-one query (`scan.figure_rows`), the two ticket lists from one query each; nothing loops over
-tickets in Python.
+one query (`scan.figure_rows`, which also picks the tickets of the two lists), the lists' rows by
+primary key; nothing loops over tickets in Python.
 
 Definitions (docs/architecture.md, "Manager dashboard"; the decision rules are in `outcomes`):
 - reaction SLA met % = met / (met + breached) over the reaction targets decided in the period,
@@ -22,37 +22,36 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, DateTimeField, F, Q, When
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Team, User
-from tickets.choices import Severity, Status
+from tickets.choices import Severity
 from tickets.models import Ticket
 
-from . import outcomes, scan
+from . import scan
 from .filters import DashboardFilter
-from .outcomes import OPEN, REACTION, RESOLUTION, TARGETS, between
+from .lists import (  # noqa: F401 (the lists are part of the selectors' interface)
+    LIST_ROWS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    TARGET_LABELS,
+    TicketLine,
+    dashboard_at_risk_tickets,
+    dashboard_breached_tickets,
+)
+from .outcomes import REACTION, RESOLUTION, TARGETS
 from .percentiles import percentile_by_offset, whole_seconds
 
 TABLE_ROWS = 25  # rows of a table on the page; the CSV export has them all
-LIST_ROWS = 50  # tickets in a list on the page
 TOP_ORGANISATIONS = 10  # bars in the "breaches by organisation" chart
 # Backlog age buckets (`scan.AGE_BUCKETS`: calendar days since the report) and their labels.
 AGE_LABELS = {
     "0_1": _("under 1 day"),
-    "1_3": _("1\u20133 days"),
-    "3_7": _("3\u20137 days"),
-    "7_30": _("7\u201330 days"),
+    "1_3": _("1–3 days"),  # noqa: RUF001
+    "3_7": _("3–7 days"),  # noqa: RUF001
+    "7_30": _("7–30 days"),  # noqa: RUF001
     "30_": _("30 days and more"),
 }
-TARGET_LABELS = {
-    REACTION: pgettext_lazy("SLA target", "Reaction"),
-    RESOLUTION: pgettext_lazy("SLA target", "Resolution"),
-}
-SEVERITY_LABELS = {**dict(Severity.choices), "": _("Without severity")}
-STATUS_LABELS = dict(Status.choices)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -150,19 +149,6 @@ class GroupRow:
         return self.reaction.breached + self.resolution.breached
 
 
-@dataclass(frozen=True)
-class TicketLine:
-    reference: str
-    subject: str
-    organisation: str
-    severity: str
-    status: str
-    assignee: str
-    targets: list[str]
-    due_at: datetime | None
-    url: str
-
-
 @dataclass
 class Figures:
     """Everything one scan gives: the key figures, the charts' data and the group tables."""
@@ -173,6 +159,8 @@ class Figures:
     organisations: list[GroupRow]
     teams: list[GroupRow]
     agents: list[GroupRow]
+    at_risk_ids: list[int] = field(default_factory=list)  # the first tickets of each list (see `dashboard`)
+    breached_ids: list[int] = field(default_factory=list)
 
     @property
     def top_organisations(self) -> list[GroupRow]:
@@ -268,7 +256,7 @@ def _group_rows(grouping: str, rows: list[dict]) -> list[GroupRow]:
     return result
 
 
-def dashboard_figures(*, flt: DashboardFilter, now: datetime) -> Figures:
+def dashboard_figures(*, flt: DashboardFilter, now: datetime, list_limit: int | None = 0) -> Figures:
     """The key figures, the charts' data and the tables per organisation, team and agent: one
     query, and one each for the names of the organisations, teams and agents in the tables (two
     more on databases without percentile_cont).
@@ -277,8 +265,12 @@ def dashboard_figures(*, flt: DashboardFilter, now: datetime) -> Figures:
     the most at risk, then by name. Every severity is listed, and every week of the period (a
     week without a decided target has 0 / 0, drawn as a gap)."""
     by_grouping: dict[str, list[dict]] = {grouping: [] for grouping in scan.KEYS}
-    for row in scan.figure_rows(flt, now):
-        by_grouping[row["grouping"]].append(row)
+    lists: dict[str, list[int]] = {grouping: [] for grouping in scan.LISTS}
+    for row in scan.figure_rows(flt, now, list_limit=list_limit):
+        if row["grouping"] in lists:
+            lists[row["grouping"]].append(int(row["keys"][0]))
+        else:
+            by_grouping[row["grouping"]].append(row)
     summary = _summary(flt, by_grouping["all"][0])
     weekly = {
         target: {scan.as_date(row["keys"][0]): _compliance(row, target) for row in by_grouping[f"{target}_week"]}
@@ -300,7 +292,8 @@ def dashboard_figures(*, flt: DashboardFilter, now: datetime) -> Figures:
     groups = {grouping: _group_rows(grouping, by_grouping[grouping]) for grouping in ("organisation", "team", "agent")}
     return Figures(
         summary=summary, weeks=weeks, severities=severities, organisations=groups["organisation"],
-        teams=groups["team"], agents=groups["agent"],
+        teams=groups["team"], agents=groups["agent"], at_risk_ids=lists["at_risk_list"],
+        breached_ids=lists["breached_list"],
     )
 
 
@@ -323,102 +316,15 @@ def dashboard_rows(*, flt: DashboardFilter, now: datetime, by: str) -> list[Grou
     return {"organisation": figures.organisations, "team": figures.teams, "agent": figures.agents}[by]
 
 
-# --- the ticket lists ---------------------------------------------------------------------------
-
-
-def _ticket_url(reference: str) -> str:
-    try:
-        return reverse("tickets:workspace", kwargs={"reference": reference})
-    except NoReverseMatch:  # without the agent workspace: the ticket page
-        return reverse("tickets:detail", kwargs={"reference": reference})
-
-
-LINE_FIELDS = (
-    "reference", "subject", "organisation__name", "severity", "status", "assignee__first_name",
-    "assignee__last_name", "assignee__username",
-)
-
-
-def _line(row: dict, targets: list[str], due_at) -> TicketLine:
-    assignee = f"{row['assignee__first_name'] or ''} {row['assignee__last_name'] or ''}".strip()
-    return TicketLine(
-        reference=row["reference"],
-        subject=row["subject"],
-        organisation=row["organisation__name"],
-        severity=str(SEVERITY_LABELS.get(row["severity"], row["severity"])),
-        status=str(STATUS_LABELS.get(row["status"], row["status"])),
-        assignee=assignee or (row["assignee__username"] or ""),
-        targets=targets,
-        due_at=due_at,
-        url=_ticket_url(row["reference"]),
-    )
-
-
-def dashboard_breached_tickets(*, flt: DashboardFilter, now: datetime, limit: int | None = LIST_ROWS):
-    """Tickets with a target breached in the period, the latest breach first: one query."""
-    in_period = {target: between(f"{target}_breached_at", flt.start, flt.end) for target in TARGETS}
-    breaches = {f"{target}_breached_at": outcomes.breached_at(target, now) for target in TARGETS}
-    rows = (
-        Ticket.objects.filter(flt.scope_q())
-        .filter(outcomes.breach_candidates_q(flt.start, flt.end))
-        .alias(**breaches)
-        .filter(in_period[REACTION] | in_period[RESOLUTION])
-        .annotate(
-            reaction_hit=Case(When(in_period[REACTION], then=F("reaction_due_at")), default=None),
-            resolution_hit=Case(When(in_period[RESOLUTION], then=F("resolution_due_at")), default=None),
-        )
-        .annotate(last_breach=Case(
-            When(resolution_hit__isnull=False, then=F("resolution_hit")), default=F("reaction_hit"),
-            output_field=DateTimeField(),
-        ))
-        .order_by("-last_breach", "-pk")
-        .values(*LINE_FIELDS, "reaction_hit", "resolution_hit", "last_breach")
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    return [
-        _line(row, [str(TARGET_LABELS[t]) for t in TARGETS if row[f"{t}_hit"] is not None], row["last_breach"])
-        for row in rows
-    ]
-
-
-def dashboard_at_risk_tickets(*, flt: DashboardFilter, now: datetime, limit: int | None = LIST_ROWS):
-    """Open tickets at risk now, the nearest due instant first: one query."""
-    rows = (
-        Ticket.objects.filter(flt.scope_q())
-        .filter(outcomes.at_risk_q(now))
-        .annotate(
-            reaction_warned=Case(
-                When(Q(reaction_state=OPEN, reaction_warning_at__lte=now), then=F("reaction_due_at")), default=None
-            ),
-            resolution_warned=Case(
-                When(Q(resolution_state=OPEN, resolution_warning_at__lte=now), then=F("resolution_due_at")),
-                default=None,
-            ),
-        )
-        .annotate(next_due=Case(
-            When(reaction_warned__isnull=False, then=F("reaction_warned")), default=F("resolution_warned"),
-            output_field=DateTimeField(),
-        ))
-        .order_by("next_due", "pk")
-        .values(*LINE_FIELDS, "reaction_warned", "resolution_warned", "next_due")
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    return [
-        _line(row, [str(TARGET_LABELS[t]) for t in TARGETS if row[f"{t}_warned"] is not None], row["next_due"])
-        for row in rows
-    ]
-
-
 def dashboard(*, flt: DashboardFilter, now: datetime) -> Dashboard:
-    """Everything the dashboard page shows: a fixed number of queries whatever the data (six;
-    eight on databases without percentile_cont)."""
-    figures = dashboard_figures(flt=flt, now=now)
+    """Everything the dashboard page shows: a fixed number of queries whatever the data (seven;
+    nine on databases without percentile_cont). The scan also picks the tickets of the two lists,
+    which are then read by primary key."""
+    figures = dashboard_figures(flt=flt, now=now, list_limit=LIST_ROWS)
     return Dashboard(
         **vars(figures),
         filter=flt,
         now=now,
-        breached=dashboard_breached_tickets(flt=flt, now=now),
-        at_risk=dashboard_at_risk_tickets(flt=flt, now=now),
+        breached=dashboard_breached_tickets(flt=flt, now=now, ids=figures.breached_ids),
+        at_risk=dashboard_at_risk_tickets(flt=flt, now=now, ids=figures.at_risk_ids),
     )

@@ -119,10 +119,10 @@ class _Scan:
         now = self.now
         with transaction.atomic():
             tickets = [t for t in self._lock(batch_size) if t.pk not in self.seen]
-            if settings.ESCALATION_SCAN_TEST_DELAY:  # the services test kills a worker here
-                time.sleep(settings.ESCALATION_SCAN_TEST_DELAY)
             if not tickets:
                 return None
+            if settings.ESCALATION_SCAN_TEST_DELAY:  # the services test kills a worker here
+                time.sleep(settings.ESCALATION_SCAN_TEST_DELAY)
             self.seen.update(t.pk for t in tickets)
             by_pk = {ticket.pk: ticket for ticket in tickets}
             fired_sets = fired_levels_for(list(by_pk))

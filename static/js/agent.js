@@ -36,4 +36,18 @@
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { flag.value = "0"; }, 20000);
   });
+
+  // Workspace: leaving the page removes this agent's hint at once (otherwise it expires).
+  window.addEventListener("pagehide", function () {
+    var area = document.getElementById("presence");
+    if (!area || !navigator.sendBeacon) return;
+    var data = new FormData();
+    data.append("leave", "1");
+    try {
+      data.append("csrfmiddlewaretoken", JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]);
+    } catch (error) {
+      return;
+    }
+    navigator.sendBeacon(area.getAttribute("hx-post"), data);
+  });
 })();

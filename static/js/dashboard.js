@@ -28,6 +28,11 @@
       result.scales.x.stacked = true;
       result.scales.y.stacked = true;
     }
+    if (spec.type === "line") {
+      // Weeks without a decided target have no value: join the neighbours, show every point.
+      result.spanGaps = true;
+      result.elements = { point: { radius: 4, hoverRadius: 6 } };
+    }
     if (spec.percent) {
       result.scales.y = {
         min: 0,

@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -6,7 +9,11 @@ ROLES = ["customer", "reader", "us-customer", "partner-agent", "agent", "manager
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
+    """Uploads go to a temporary MEDIA_ROOT, which starts with the demo data's files."""
+    seeded = Path(settings.MEDIA_ROOT)
     settings.MEDIA_ROOT = tmp_path / "private-media"
+    if seeded.is_dir():
+        shutil.copytree(seeded, settings.MEDIA_ROOT, dirs_exist_ok=True)
     return settings.MEDIA_ROOT
 
 

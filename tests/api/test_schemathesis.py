@@ -55,8 +55,7 @@ def wsgi_app():
 
 
 @pytest.mark.django_db
-def test_api_conforms_to_its_schema_without_server_errors(demo, settings, tmp_path, wsgi_app):
-    settings.MEDIA_ROOT = tmp_path / "private-media"
+def test_api_conforms_to_its_schema_without_server_errors(demo, settings, wsgi_app):
     settings.API_THROTTLE_RATES = {"user": None, "anon": None, "device": None}
     token = api_token_create(user=demo["users"]["customer"], name="Schemathesis")[1]
     headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}

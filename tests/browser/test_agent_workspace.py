@@ -68,7 +68,8 @@ def test_agent_takes_replies_provides_a_workaround_logs_effort_and_a_late_claim_
 
     # The manager opens the same ticket and sees that the agent has it open.
     second_page.goto(live_server.url + reverse("tickets:workspace", kwargs={"reference": reference}))
-    page.reload()  # the agent's page announces itself on load
+    with page.expect_response(lambda response: "/work/presence/" in response.url):
+        page.reload()  # the agent's page announces itself on load
     second_page.reload()
     second_page.wait_for_selector("[data-testid=presence-other] >> text=Anja Böhm hat dieses Ticket geöffnet.")
 

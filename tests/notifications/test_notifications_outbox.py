@@ -25,8 +25,9 @@ def users(demo):
 
 @pytest.fixture
 def escalated(users, clock):
-    """A ticket whose warning and breach were escalated at Monday 15:01; the mails are recorded
-    but the delivery enqueued on commit never ran (as if the process died right after the commit)."""
+    """A ticket whose warning (to agent and manager) and breach (to the manager) were escalated at
+    Monday 15:01; the three mails are recorded but the delivery enqueued on commit never ran (as if
+    the process died right after the commit)."""
     ticket = file_fault(users, clock)
     clock.set(berlin(2, 15, 1))
     escalation_scan(now=clock.now)
@@ -35,17 +36,17 @@ def escalated(users, clock):
 
 
 def test_a_crash_before_delivery_loses_nothing_the_sweep_sends_each_mail_once(escalated, clock):
-    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 4
-    assert outbox_deliver() == {"sent": 4, "failed": 0, "gave_up": 0}
+    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 3
+    assert outbox_deliver() == {"sent": 3, "failed": 0, "gave_up": 0}
     assert outbox_deliver() == {"sent": 0, "failed": 0, "gave_up": 0}  # the sweep again: nothing twice
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 3
     assert not OutboxMail.objects.exclude(status=OutboxStatus.SENT).exists()
-    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 4
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 3
 
 
 def test_an_smtp_failure_is_retried_with_backoff_and_then_sent_exactly_once(escalated, clock):
     with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPServerDisconnected("gone")):
-        assert outbox_deliver() == {"sent": 0, "failed": 4, "gave_up": 0}
+        assert outbox_deliver() == {"sent": 0, "failed": 3, "gave_up": 0}
     rows = list(OutboxMail.objects.all())
     assert {row.status for row in rows} == {OutboxStatus.PENDING}
     assert {row.attempts for row in rows} == {1}
@@ -54,9 +55,9 @@ def test_an_smtp_failure_is_retried_with_backoff_and_then_sent_exactly_once(esca
     clock.set(berlin(2, 15, 1, 30))
     assert outbox_deliver()["sent"] == 0  # not due yet
     clock.set(berlin(2, 15, 2))
-    assert outbox_deliver()["sent"] == 4
+    assert outbox_deliver()["sent"] == 3
     assert outbox_deliver()["sent"] == 0
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 3
 
 
 def test_the_backoff_doubles_up_to_an_hour():
@@ -69,7 +70,7 @@ def test_the_backoff_doubles_up_to_an_hour():
 def test_a_mail_is_given_up_after_the_last_attempt_and_can_be_queued_again(escalated, clock):
     OutboxMail.objects.update(attempts=services.MAX_ATTEMPTS - 1)
     with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPRecipientsRefused({})):
-        assert outbox_deliver()["gave_up"] == 4
+        assert outbox_deliver()["gave_up"] == 3
     assert set(OutboxMail.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}
     clock.set(berlin(2, 20))
     assert outbox_deliver()["sent"] == 0  # given up stays given up
@@ -83,7 +84,7 @@ def test_a_recipient_without_address_is_given_up_at_once(escalated, users):
     users["agent"].email = ""
     users["agent"].save(update_fields=["email"])
     result = outbox_deliver()
-    assert (result["sent"], result["gave_up"]) == (3, 1)
+    assert (result["sent"], result["gave_up"]) == (2, 1)
     assert OutboxMail.objects.get(status=OutboxStatus.FAILED).recipient == users["agent"]
 
 
@@ -100,9 +101,9 @@ def test_a_crash_after_sending_before_marking_sent_sends_again_with_the_same_mes
     with mock.patch.object(OutboxMail, "save", crash_on_mark_sent), pytest.raises(ConnectionError):
         outbox_deliver()
     assert len(mail.outbox) == 1
-    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 4
+    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 3
     outbox_deliver()
-    assert len(mail.outbox) == 5
+    assert len(mail.outbox) == 4
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert ids.count(ids[0]) == 2
 
@@ -132,4 +133,31 @@ def test_a_failed_mail_does_not_hold_up_the_others(escalated):
 
     with mock.patch.object(EmailMessage, "send", first_fails):
         result = outbox_deliver()
-    assert (result["sent"], result["failed"]) == (3, 1)
+    assert (result["sent"], result["failed"]) == (2, 1)
+
+
+def test_a_backlog_larger_than_one_run_is_drained_by_follow_up_runs(escalated, monkeypatch):
+    from notifications import tasks
+
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    assert outbox_deliver() == {"sent": 2, "failed": 0, "gave_up": 0}  # and a follow-up run sent the 3rd
+    assert len(mail.outbox) == 3
+    assert not OutboxMail.objects.filter(status=OutboxStatus.PENDING).exists()
+
+
+def test_deleting_a_ticket_or_a_person_removes_their_notifications_and_mails(escalated, users):
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(ticket=escalated).exists()
+    escalated.delete()
+    assert not Notification.objects.filter(ticket_id=escalated.pk).exists()
+    assert not OutboxMail.objects.filter(ticket_id=escalated.pk).exists()
+    from tests.factories import AgentFactory
+
+    newcomer = AgentFactory()
+    services.outbox_mail_add(key="other:1", recipient=newcomer, kind="sla_escalation", payload={})
+    services.notification_create(recipient=newcomer, kind="sla_escalation", payload={})
+    newcomer_id = newcomer.pk
+    newcomer.delete()
+    assert not OutboxMail.objects.filter(key="other:1").exists()
+    assert not Notification.objects.filter(recipient_id=newcomer_id).exists()

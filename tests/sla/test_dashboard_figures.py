@@ -305,3 +305,22 @@ def test_percent_rounds_halves_up_to_one_decimal():
     assert selectors.percent(1, 16) == selectors.Decimal("6.3")  # 6.25
     assert selectors.percent(1, 8) == selectors.Decimal("12.5")
     assert selectors.percent(0, 0) is None
+
+
+def test_the_page_lists_are_the_first_tickets_of_the_full_lists(org):
+    for index in range(60):  # breaches at different instants, some at the same one (ties go by id)
+        reacted(org, reported_at=berlin(2026, 3, 3, 9, index % 40), after=timedelta(hours=5),
+                due_after=timedelta(hours=4), business_seconds=18000)
+    for index in range(55):
+        make_ticket(org, reported_at=NOW - timedelta(hours=5), reaction_state=OPEN,
+                    reaction_warning_at=NOW - timedelta(minutes=5),
+                    reaction_due_at=NOW + timedelta(minutes=1 + index % 30))
+    period = flt(FIRST, LAST)
+
+    page = selectors.dashboard(flt=period, now=NOW)
+
+    full_breached = selectors.dashboard_breached_tickets(flt=period, now=NOW, limit=None)
+    full_at_risk = selectors.dashboard_at_risk_tickets(flt=period, now=NOW, limit=None)
+    assert (len(full_breached), len(full_at_risk)) == (60, 55)
+    assert page.breached == full_breached[:selectors.LIST_ROWS]
+    assert page.at_risk == full_at_risk[:selectors.LIST_ROWS]

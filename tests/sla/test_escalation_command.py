@@ -26,7 +26,7 @@ def test_escalate_once_prints_each_escalation_with_its_real_due_time(demo, clock
     clock.set(berlin(2, 15, 1))
     assert run_once().splitlines() == [
         f"{ticket.reference} reaction warning due 2026-03-02T13:30:00+01:00 (2 notified)",
-        f"{ticket.reference} reaction breach due 2026-03-02T15:00:00+01:00 (2 notified)",
+        f"{ticket.reference} reaction breach due 2026-03-02T15:00:00+01:00 (1 notified)",
         "2 escalated at 2026-03-02T15:01:00+01:00",
     ]
     assert run_once().splitlines() == ["0 escalated at 2026-03-02T15:01:00+01:00"]

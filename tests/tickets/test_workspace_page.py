@@ -129,3 +129,30 @@ def test_workspace_queries_do_not_grow_with_the_history(client, users, file_tick
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(_url(ticket))
     assert len(response.context["timeline"]) > 30
+
+
+def test_agents_reach_the_workspace_from_the_customers_view(client, users, orgs):
+    ticket = Ticket.objects.filter(organisation=orgs["mueller"]).first()
+    login_as(client, users, "agent")
+    assert reverse("tickets:workspace", kwargs={"reference": ticket.reference}) in client.get(
+        _url(ticket, "tickets:detail")).content.decode()
+    login_as(client, users, "customer")
+    assert 'data-testid="open-workspace"' not in client.get(_url(ticket, "tickets:detail")).content.decode()
+
+
+def test_admins_keep_canned_replies_through_the_admin(client, users, demo):
+    client.force_login(users["admin"])
+    team = demo["teams"]["us-desk"]
+    response = client.post(reverse("admin:tickets_cannedreply_add"), {
+        "team": team.pk, "title": "Closing note", "body": "Hello {customer_name}, we close {reference}.",
+        "is_active": "on",
+    })
+    assert response.status_code == 302
+    reply = CannedReply.objects.get(team=team, title="Closing note")
+    response = client.post(reverse("admin:tickets_cannedreply_change", args=[reply.pk]), {
+        "team": team.pk, "title": "Closing note (short)", "body": "Closed: {reference}.", "is_active": "",
+    })
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert (reply.title, reply.is_active) == ("Closing note (short)", False)
+    assert CannedReply.objects.filter(team=team, title__startswith="Closing note").count() == 1

@@ -56,3 +56,13 @@ def test_a_foreign_agent_cannot_announce_itself_on_the_ticket(client, users, fil
     response = client.post(reverse("tickets:work_presence", kwargs={"reference": ticket.reference}))
     assert response.status_code == 404
     assert not TicketPresence.objects.exists()
+
+
+def test_leaving_the_page_removes_the_hint_at_once(client, users, file_ticket):
+    ticket = file_ticket()
+    login_as(client, users, "agent")
+    url = reverse("tickets:work_presence", kwargs={"reference": ticket.reference})
+    client.post(url)
+    assert TicketPresence.objects.filter(ticket=ticket, user=users["agent"]).exists()
+    client.post(url, {"leave": "1"})
+    assert not TicketPresence.objects.filter(ticket=ticket).exists()

@@ -44,8 +44,10 @@ def saved_view_delete(*, view: SavedView, actor) -> None:
     view.delete()
 
 
-def canned_reply_save(*, team, title: str, body: str, is_active: bool = True) -> CannedReply:
-    """Create or update a team's canned reply (keyed by team and title)."""
+def canned_reply_save(*, team, title: str, body: str, is_active: bool = True, reply: CannedReply | None = None
+                      ) -> CannedReply:
+    """Create a team's canned reply, or update `reply`; without `reply`, one of the same team and
+    title is updated (so seeding twice creates nothing twice)."""
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
@@ -54,9 +56,13 @@ def canned_reply_save(*, team, title: str, body: str, is_active: bool = True) ->
         errors["body"] = _("Please write the reply.")
     if errors:
         raise ValidationError(errors)
-    reply, _created = CannedReply.objects.update_or_create(
-        team=team, title=title, defaults={"body": body, "is_active": is_active}
-    )
+    if reply is None:
+        reply, _created = CannedReply.objects.update_or_create(
+            team=team, title=title, defaults={"body": body, "is_active": is_active}
+        )
+        return reply
+    reply.team, reply.title, reply.body, reply.is_active = team, title, body, is_active
+    reply.save()
     return reply
 
 

@@ -226,7 +226,7 @@ class TicketGenerator:
             t["assignee_id"] = agent
             clock = min(clock + timedelta(minutes=rng.randint(5, 60 * 30)), now - timedelta(seconds=30))
             self._event(events, ticket_id=ticket_id, code=EventCode.ASSIGNED, actor=agent, at=clock, public=False,
-                        payload=_assigned_payload(agent))
+                        payload=_assigned_payload(agent, PEOPLE.get(agent, "")))
             t["first_reaction_at"] = clock
             self._event(events, ticket_id=ticket_id, code=EventCode.STATUS_CHANGED, actor=agent, at=clock,
                         payload=_status_payload(Status.NEW, Status.IN_PROGRESS))
@@ -344,8 +344,10 @@ def _status_payload(old: str, new: str, reason: str = "") -> str:
 
 
 @functools.cache
-def _assigned_payload(agent: int | None) -> str:
-    return payload_json({"old": {"assignee": None}, "new": {"assignee": {"id": agent} if agent else None}})
+def _assigned_payload(agent: int | None, name: str) -> str:
+    """As `tickets.services.ticket_assign` writes it: people as id plus the name at the time."""
+    new = {"id": agent, "name": name} if agent else None
+    return payload_json({"old": {"assignee": None}, "new": {"assignee": new}})
 
 
 # --- PostgreSQL COPY text format ---------------------------------------------------------------
@@ -407,6 +409,8 @@ def copy_text(columns: list[str], rows: list[dict]) -> str:
 
 # Set by the command before the worker processes are forked (they inherit it; nothing is pickled).
 PLAN: dict = {}
+# The agents' names by id, for the assignment events (also set by the command).
+PEOPLE: dict[int, str] = {}
 
 
 def generate_batch(index: int) -> tuple[int, dict[str, list[dict]]]:

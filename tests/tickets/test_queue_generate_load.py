@@ -60,13 +60,23 @@ def test_new_tickets_after_a_load_get_fresh_ids_and_references(demo, file_ticket
     assert Ticket.objects.filter(reference=ticket.reference).count() == 1
 
 
-def test_the_demo_agent_works_the_loaded_queue(client, demo):
+def test_the_demo_agent_works_the_loaded_queue_and_every_kind_of_loaded_history(client, demo):
     _load(tickets=300, seed=5, batch=300, bench_events=30, workers=1)
     login_as(client, demo["users"], "agent")
     response = client.get(reverse("tickets:queue"))
     assert response.status_code == 200 and response.context["rows"]
     bench = Ticket.objects.get(idempotency_key="load:bench:5")
     assert client.get(reverse("tickets:workspace", kwargs={"reference": bench.reference})).status_code == 200
+    # one visible ticket per history shape renders in the workspace (the rows bypass the services)
+    visible = Ticket.objects.filter(organisation__customer_number__startswith="L005",
+                                    organisation__support_partner__isnull=True)
+    for status in ("new", "in_progress", "waiting", "workaround", "resolved", "closed"):
+        ticket = visible.filter(status=status).first()
+        if ticket is not None:
+            url = reverse("tickets:workspace", kwargs={"reference": ticket.reference})
+            assert client.get(url).status_code == 200, status
+    assigned = TicketEvent.objects.filter(ticket__in=visible, code="assigned").first()
+    assert assigned.payload["new"]["assignee"]["name"]
 
 
 def test_zero_tickets_is_refused(demo):

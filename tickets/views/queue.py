@@ -146,11 +146,10 @@ def queue_bulk(request):
 @agents_only
 def view_save(request):
     form = SavedViewForm(request.POST)
-    query = request.POST.get("query", "")
+    # Keep only what the filter form understands: a saved view is filters, not a page position.
+    posted = QueryDict(request.POST.get("query", "")[:1000])
+    query = urlencode([(k, v) for k, v in posted.items() if k in QueueFilterForm.base_fields and v])
     if form.is_valid():
-        # Keep only what the filter form understands: a saved view is filters, not a page position.
-        clean = QueryDict(form.cleaned_data["query"] or "")
-        query = urlencode([(k, v) for k, v in clean.items() if k in QueueFilterForm.base_fields and v])
         try:
             view = services.saved_view_save(owner=request.user, name=form.cleaned_data["name"], query=query)
         except ValidationError as error:

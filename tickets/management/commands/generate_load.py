@@ -181,6 +181,8 @@ class Command(BaseCommand):
             count=count, batch=batch, ticket_base=ids[Ticket] + 1, comment_base=ids[Comment],
             columns={name: _columns(model, name) for model, name in TABLES},
         )
+        agents = {agent for org in organisations for agent in org.agents}
+        loadgen.PEOPLE.update({user.pk: str(user) for user in User.objects.filter(pk__in=agents)})
         batches = range((count + batch - 1) // batch)
         postgres = connection.vendor == "postgresql"
         dropped = self._drop_indexes() if postgres and count >= 50_000 and not options["keep_indexes"] else []
@@ -196,6 +198,7 @@ class Command(BaseCommand):
             progress.finish()
             self._rebuild_indexes(dropped)
             loadgen.PLAN.clear()
+            loadgen.PEOPLE.clear()
         loaded = time.monotonic() - loading
         self._reset_sequences()
         bench = self._bench_ticket(rng("bench"), seed, organisations, options["bench_events"], now)

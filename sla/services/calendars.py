@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from sla.hours import Ranges, hours_normalise
 from sla.models import Calendar, Closure, Holiday, OpeningHours
 
+from ._fields import fields_update
+
 CALENDAR_FIELDS = (
     "name", "time_zone", "holiday_country", "holiday_subdivision", "holidays_from_year", "holidays_until_year",
     "is_public", "description", "notes",
@@ -79,16 +81,10 @@ def calendar_create(
 @transaction.atomic
 def calendar_update(*, calendar: Calendar, data: Mapping[str, object]) -> Calendar:
     """Change the calendar's own fields; a new holiday region or year range re-syncs the holidays."""
-    unknown = set(data) - set(CALENDAR_FIELDS)
-    if unknown:
-        raise ValueError(f"calendar_update cannot change {sorted(unknown)}")
-    changed = [field for field, value in data.items() if getattr(calendar, field) != value]
-    if not changed:
-        return calendar
-    for field in changed:
-        setattr(calendar, field, data[field])
-    calendar.full_clean()
-    calendar.save(update_fields=[*changed, "updated_at"])
+    changed = fields_update(
+        instance=calendar, data=data, allowed=CALENDAR_FIELDS, service="calendar_update",
+        always_save=["updated_at"],
+    )
     if set(changed) & set(HOLIDAY_SOURCE_FIELDS):
         calendar_holidays_sync(calendar=calendar)
     if "time_zone" in changed or set(changed) & set(HOLIDAY_SOURCE_FIELDS):

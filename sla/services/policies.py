@@ -10,6 +10,8 @@ from django.db import transaction
 from sla.models import Calendar, Contract, ContractOverride, Policy, PolicyTarget
 from sla.targets import target_normalise
 
+from ._fields import fields_update
+
 
 @transaction.atomic
 def policy_create(
@@ -38,16 +40,10 @@ def policy_create(
 
 @transaction.atomic
 def policy_update(*, policy: Policy, data: Mapping[str, object]) -> Policy:
-    allowed = {"name", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after"}
-    if set(data) - allowed:
-        raise ValueError(f"policy_update cannot change {sorted(set(data) - allowed)}")
-    changed = [field for field, value in data.items() if getattr(policy, field) != value]
-    if not changed:
-        return policy
-    for field in changed:
-        setattr(policy, field, data[field])
-    policy.full_clean()
-    policy.save(update_fields=changed)
+    fields_update(
+        instance=policy, data=data, service="policy_update",
+        allowed={"name", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after"},
+    )
     return policy
 
 
@@ -104,16 +100,10 @@ def contract_create(
 
 @transaction.atomic
 def contract_update(*, contract: Contract, data: Mapping[str, object]) -> Contract:
-    allowed = {"policy", "valid_from", "valid_until", "daily_rate", "hours_per_day"}
-    if set(data) - allowed:
-        raise ValueError(f"contract_update cannot change {sorted(set(data) - allowed)}")
-    changed = [field for field, value in data.items() if getattr(contract, field) != value]
-    if not changed:
-        return contract
-    for field in changed:
-        setattr(contract, field, data[field])
-    contract.full_clean()
-    contract.save(update_fields=changed)
+    fields_update(
+        instance=contract, data=data, service="contract_update",
+        allowed={"policy", "valid_from", "valid_until", "daily_rate", "hours_per_day"},
+    )
     return contract
 
 

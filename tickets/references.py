@@ -1,12 +1,15 @@
 """Human-friendly ticket references: HD-<year of reported_at>-<per-year counter>.
 
-The counter row of the year is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write
-transaction, taken at BEGIN IMMEDIATE, serialises the same code), so two tickets filed at the
-same moment never get the same number. Must be called inside a transaction."""
+The number comes from one `UPDATE … SET last_number = last_number + 1 … RETURNING` on the year's
+counter row. The update locks the row until the caller's transaction ends (PostgreSQL; SQLite's
+write transaction, taken at BEGIN IMMEDIATE, serialises the same code), so two tickets filed at
+the same moment never get the same number, and a transaction that rolls back gives its number
+back: the numbers have no gaps. Callers allocate as late as they can, just before the insert, so
+the row stays locked for a few statements only. Must be called inside a transaction."""
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tickets.models import TicketCounter
@@ -24,16 +27,28 @@ def format_reference(year: int, number: int) -> str:
     return f"{PREFIX}-{year}-{number:06d}"
 
 
+# Identifiers in double quotes work on PostgreSQL and SQLite; a test checks them against the model.
+INCREMENT_SQL = (
+    'UPDATE "tickets_ticketcounter" SET "last_number" = "last_number" + 1 WHERE "year" = %s RETURNING "last_number"'
+)
+
+
+def _increment(year: int) -> int | None:
+    """The year's next number, or None when the year has no counter row yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(INCREMENT_SQL, [year])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def reference_allocate(*, reported_at: datetime) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reference_allocate must run inside transaction.atomic()")
     year = reference_year(reported_at)
-    counter = TicketCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
+    number = _increment(year)
+    if number is None:
         # First ticket of the year: create the row; ON CONFLICT DO NOTHING waits for a concurrent
-        # creator and then leaves its row alone, so both end up locking the same row.
+        # creator and then leaves its row alone, so both end up incrementing the same row.
         TicketCounter.objects.bulk_create([TicketCounter(year=year)], ignore_conflicts=True)
-        counter = TicketCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return format_reference(year, counter.last_number)
+        number = _increment(year)
+    return format_reference(year, number)

@@ -3,10 +3,12 @@
 from datetime import datetime
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from sla import engine
 from sla.calendars import business_calendar_for
 from sla.models import Calendar, Policy
-from sla.selectors import policy_for
+from sla.selectors import policy_target_for
 from sla.targets import target_parse
 
 
@@ -34,15 +36,16 @@ class TicketTargets(NamedTuple):
 
 
 def ticket_targets_for(*, organisation, category: str, severity: str, at: datetime) -> TicketTargets | None:
-    """The policy and its targets for a ticket, or None when no contract or no target covers it."""
-    policy = policy_for(organisation=organisation, category=category, at=at)
-    if policy is None or not severity:
+    """The policy and its targets for a ticket, or None when no contract or no target covers it
+    (the rule of `sla.selectors.policy_for`, in one statement: filing a ticket asks this)."""
+    if not severity:
         return None
-    row = policy.targets.filter(severity=severity).first()
-    if row is None:
+    found = policy_target_for(organisation=organisation, category=category, severity=severity,
+                              on=timezone.localdate(at))
+    if found is None:
         return None
-    resolution = target_parse(row.resolution_target) if row.resolution_target else None
-    return TicketTargets(policy, target_parse(row.reaction_target), resolution)
+    policy, reaction, resolution = found
+    return TicketTargets(policy, target_parse(reaction), target_parse(resolution) if resolution else None)
 
 
 def reaction_deadline_preview(*, organisation, category: str, severity: str, reported_at: datetime) -> datetime | None:

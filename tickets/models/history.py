@@ -6,6 +6,7 @@ when the event is shown, in the reader's language (`tickets.timeline`)."""
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +35,8 @@ class TicketEvent(models.Model):
     is_public = models.BooleanField(_("visible to the customer"), default=True)
     comment = models.ForeignKey("tickets.Comment", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Set by `event_write` (a new ticket's first event shares its filing instant), else now.
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("ticket event")

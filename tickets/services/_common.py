@@ -58,14 +58,18 @@ def event_write(
     payload: dict | None = None,
     is_public: bool = True,
     comment: Comment | None = None,
+    filed: bool = False,
 ) -> TicketEvent:
     """Write one event in the caller's transaction, mark the ticket's activity and hand the
     event to the mail task once the transaction has committed. Only public events count as
-    activity: the customer's list must not move because of an internal note."""
+    activity: the customer's list must not move because of an internal note. `filed=True`: the
+    ticket has just been inserted; the event takes its last activity (the filing instant) as its
+    time instead of updating the ticket."""
     event = TicketEvent.objects.create(
-        ticket=ticket, code=code, actor=actor, payload=payload or {}, is_public=is_public, comment=comment
+        ticket=ticket, code=code, actor=actor, payload=payload or {}, is_public=is_public, comment=comment,
+        created_at=ticket.last_activity_at if filed else timezone.now(),
     )
-    if is_public:
+    if is_public and not filed:
         ticket.last_activity_at = event.created_at
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=event.created_at, updated_at=timezone.now())
     if code in NOTIFYING_CODES:

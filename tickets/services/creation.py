@@ -21,7 +21,7 @@ from tickets.uploads import check_upload
 
 from ._common import event_write, team_ref, user_ref
 from .conversation import files_removed_on_error, store_attachment
-from .sla import sla_ticket_filed
+from .sla import sla_ticket_prepare
 
 # A phone call logged a little after the clock of the server: tolerated, a later time is not.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -143,20 +143,17 @@ def _already_filed(requester, idempotency_key: str) -> Ticket | None:
 
 
 def _create(*, organisation, requester, actor, fields, out_of_hours_notice, files, now) -> Ticket:
+    """One insert with everything the ticket needs (team, SLA deadlines, state). The reference is
+    allocated last, so the year's counter row stays locked only for the inserts and the commit."""
     team = routing.team_for(organisation=organisation, category=fields["category"])
-    ticket = Ticket(
-        organisation=organisation,
-        requester=requester,
-        team=team,
-        reference=reference_allocate(reported_at=fields["reported_at"]),
-        last_activity_at=now,
-        **fields,
-    )
+    ticket = Ticket(organisation=organisation, requester=requester, team=team, last_activity_at=now, **fields)
     if out_of_hours_notice:
         ticket.out_of_hours_notice = out_of_hours_notice
         ticket.out_of_hours_accepted_at = now
         ticket.out_of_hours_accepted_by = actor or requester
-    ticket.save()
+    sla_problem = sla_ticket_prepare(ticket=ticket, now=now)
+    ticket.reference = reference_allocate(reported_at=fields["reported_at"])
+    ticket.save(force_insert=True)
     event_write(
         ticket=ticket,
         code=EventCode.CREATED,
@@ -169,8 +166,8 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
             "team": team_ref(team),
             "reported_at": ticket.reported_at,
         },
+        filed=True,
     )
-    sla_problem = sla_ticket_filed(ticket=ticket, now=now)
     if sla_problem:
         event_write(ticket=ticket, code=EventCode.SLA_UNAVAILABLE, actor=None, payload=sla_problem, is_public=False)
     if out_of_hours_notice:
@@ -179,6 +176,7 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
             code=EventCode.OUT_OF_HOURS_ACCEPTED,
             actor=ticket.out_of_hours_accepted_by,
             payload={"accepted_at": now},
+            filed=True,
         )
     for uploaded, check in files:
         store_attachment(ticket=ticket, actor=actor, uploaded=uploaded, check=check)

@@ -300,8 +300,9 @@ def _reaction_settle(ticket, business) -> None:
 # --- the events ---------------------------------------------------------------------------------
 
 
-def sla_ticket_filed(*, ticket, now: datetime) -> dict | None:
-    """Give a new ticket (already saved) its SLA snapshot, deadlines and state, and save them.
+def sla_ticket_prepare(*, ticket, now: datetime) -> dict | None:
+    """Give a new ticket (not saved yet) its SLA snapshot, deadlines and state, in memory, so that
+    one insert stores them.
 
     Returns None when done, or an event payload ({"reason": "out_of_range", "year", "calendar"} or
     {"reason": "engine_error"}) when no deadline could be computed: the ticket is then kept without
@@ -317,13 +318,13 @@ def sla_ticket_filed(*, ticket, now: datetime) -> dict | None:
             if targets.resolution_target is not None:
                 _start_target(ticket, RESOLUTION, str(targets.resolution_target), business, now)
         except engine.EngineError as problem:
-            logger.warning("no SLA deadlines for ticket %s: %s", ticket.reference, problem)
+            logger.warning("no SLA deadlines for a ticket of %s reported at %s: %s",
+                           ticket.organisation, ticket.reported_at, problem)
             _clear(ticket)
             error = {"reason": "engine_error", "calendar": ticket.sla_calendar.slug}
             if isinstance(problem, engine.OutOfRangeError):
                 error |= {"reason": "out_of_range", "year": problem.year}
     sla_state_compute(ticket=ticket, now=now)
-    ticket.save(update_fields=[*SLA_FIELDS, "updated_at"])
     return error
 
 

@@ -22,5 +22,4 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
 
 USER helpdesk
 EXPOSE 8000
-CMD ["gunicorn", "helpdesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "helpdesk.wsgi:application", "--config", "python:helpdesk.gunicorn_conf"]

@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts.models import Organisation, User
 from api.keys import DEVICE_PREFIX, TOKEN_PREFIX, key_hash
 from api.models import ApiToken, Device
+from helpdesk import rawsql
 
 TOKEN_KEYWORDS = ("token", "bearer")
 DEVICE_KEYWORD = "device"
@@ -36,6 +39,33 @@ def _credentials(request) -> tuple[str, str] | None:
     return parts[0].lower(), parts[1]
 
 
+# Every API call of a person runs this lookup: written out (helpdesk.rawsql), as
+# ApiToken.objects.select_related("user__organisation").filter(key_hash=…, revoked_at__isnull=True);
+# tests/api/test_api_auth.py compares the two.
+_LOOKUP_SQL = """
+SELECT {token}, {user}, {organisation}
+FROM "api_apitoken" k
+JOIN "accounts_user" u ON u."id" = k."user_id"
+LEFT JOIN "accounts_organisation" o ON o."id" = u."organisation_id"
+WHERE k."key_hash" = %s AND k."revoked_at" IS NULL
+"""
+_LOOKUP_STATEMENT = _LOOKUP_SQL.format(
+    token=rawsql.select(ApiToken, "k"), user=rawsql.select(User, "u"), organisation=rawsql.select(Organisation, "o")
+)
+
+
+def token_with_person(hashed: str) -> ApiToken | None:
+    """The unrevoked token with this key hash, its person and the person's organisation loaded."""
+    found = rawsql.fetch_one(_LOOKUP_STATEMENT, [hashed], [ApiToken, User, Organisation],
+                             using=router.db_for_read(ApiToken))
+    if found is None:
+        return None
+    token, user, organisation = found
+    user.organisation = organisation
+    token.user = user
+    return token
+
+
 class TokenAuthentication(authentication.BaseAuthentication):
     """A person's API token. Devices' keys are refused here."""
 
@@ -52,11 +82,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             )
         if not key.startswith(TOKEN_PREFIX):
             raise exceptions.AuthenticationFailed(_("Invalid API token."))
-        token = next(iter(
-            ApiToken.objects.select_related("user__organisation")
-            .filter(key_hash=key_hash(key), revoked_at__isnull=True)
-            .order_by()[:1]
-        ), None)
+        token = token_with_person(key_hash(key))
         now = timezone.now()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))

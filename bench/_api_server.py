@@ -4,10 +4,13 @@ with keep-alive connections. Traffic goes to 127.0.0.1 only; every loop is bound
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
+import runpy
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -64,11 +67,15 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def tokens_create(env: dict[str, str], usernames: list[str]) -> list[str]:
-    """Fresh personal API tokens for demo users (created through the service)."""
+    """Fresh personal API tokens for demo users (created through the service); the tokens of
+    earlier runs are revoked first (a person may hold 20 active tokens)."""
     code = (
-        "import json; from accounts.models import User; from api.services import api_token_create; "
-        "print(json.dumps([api_token_create(user=User.objects.get(username=u), name='bench')[1] "
-        f"for u in {usernames!r}]))"
+        "import json; from accounts.models import User; "
+        "from api.models import ApiToken; from api.services import api_token_create, api_token_revoke; "
+        "users = [User.objects.get(username=u) for u in " + repr(usernames) + "]; "
+        "[api_token_revoke(token=t, actor=t.user) for t in ApiToken.objects.filter("
+        "user__in=users, name='bench', revoked_at__isnull=True)]; "
+        "print(json.dumps([api_token_create(user=u, name='bench')[1] for u in users]))"
     )
     return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
@@ -79,13 +86,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_shape(workers: int | None, threads: int | None) -> tuple[int, int]:
+    """(workers, threads) the server runs with: the deployment's helpdesk/gunicorn_conf.py unless
+    the benchmark overrides them."""
+    conf = runpy.run_path(str(ROOT / "helpdesk" / "gunicorn_conf.py"))
+    return workers or conf["workers"], threads or conf["threads"]
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, threads: int):
+def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | None = None):
+    """The web service as deployed (helpdesk/gunicorn_conf.py, access log included, written to
+    /dev/null), on a spare loopback port; `workers` and `threads` override the configuration."""
     port = free_port()
+    workers, threads = gunicorn_shape(workers, threads)
     command = [
-        str(GUNICORN), "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30",
-        "--log-level", "warning", "--max-requests", "0",
+        str(GUNICORN), "helpdesk.wsgi:application", "--config", "python:helpdesk.gunicorn_conf",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--log-level", "warning",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
@@ -220,7 +237,11 @@ class CpuMeter:
 
 
 def temp_var_dir() -> str:
-    return tempfile.mkdtemp(prefix="helpdesk-bench-api-")
+    """A fresh folder for the server's local state (the file broker's queued messages); removed
+    when the benchmark ends."""
+    path = tempfile.mkdtemp(prefix="helpdesk-bench-api-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def machine() -> str:

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+
+from helpdesk import rawsql
 
 from .models import Calendar, Contract, Policy, PolicyTarget
 from .models.calendars import Weekday, format_minute
@@ -52,8 +54,7 @@ def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
 # Filing a ticket asks which policy and targets apply. Through the ORM that is three queries or one
 # with two subqueries, whose construction alone costs about 2 ms of CPU per ticket: a fifth of the
 # budget for filing 200 tickets a second (bench/api_create.py). So the statement is written out
-# (column lists from the models' metadata), and its row becomes model instances with the ORM's
-# own converters. tests/sla/test_sla_policies.py checks it against `policy_for` and the targets.
+# (helpdesk.rawsql); tests/sla/test_sla_policies.py checks it against `policy_for` and the targets.
 
 _TARGET_SQL = """
 SELECT {policy}, {calendar}, t."reaction_target", t."resolution_target"
@@ -71,42 +72,20 @@ WHERE t."severity" = %s AND t."policy_id" = (
 """
 
 
-def _select(model, alias: str) -> str:
-    """Every column of `model`, in field order, as `alias."column"`."""
-    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
-
-
-_TARGET_STATEMENT = _TARGET_SQL.format(policy=_select(Policy, "p"), calendar=_select(Calendar, "c"))
-
-
-def _instance(model, values, connection):
-    """A model instance from raw column values, converted as a queryset converts them (JSON,
-    SQLite's dates and times)."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        if value is not None:
-            column = field.get_col(model._meta.db_table)
-            for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
-                value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+_TARGET_STATEMENT = _TARGET_SQL.format(policy=rawsql.select(Policy, "p"), calendar=rawsql.select(Calendar, "c"))
 
 
 def policy_target_for(*, organisation, category: str, severity: str, on: date) -> tuple[Policy, str, str] | None:
     """(policy with its calendar loaded, reaction target text, resolution target text) for a ticket
     of `category` and `severity` of `organisation` on the local date `on`, by the rule of
     `policy_for`; None without a valid contract or without a target for the severity."""
-    connection = connections[router.db_for_read(PolicyTarget)]
-    with connection.cursor() as cursor:
-        cursor.execute(_TARGET_STATEMENT, [severity, category, organisation.pk, on, on])
-        row = cursor.fetchone()
-    if row is None:
+    found = rawsql.fetch_one(_TARGET_STATEMENT, [severity, category, organisation.pk, on, on], [Policy, Calendar],
+                             using=router.db_for_read(PolicyTarget))
+    if found is None:
         return None
-    split = len(Policy._meta.concrete_fields)
-    policy = _instance(Policy, row[:split], connection)
-    policy.calendar = _instance(Calendar, row[split:-2], connection)
-    return policy, row[-2], row[-1]
+    policy, calendar, reaction, resolution = found
+    policy.calendar = calendar
+    return policy, reaction, resolution
 
 
 def calendar_by_slug(*, slug: str) -> Calendar | None:

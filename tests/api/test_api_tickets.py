@@ -27,6 +27,25 @@ def test_customer_files_a_ticket_with_its_deadline(api, users):
     assert response["Location"].endswith(f"/api/v1/tickets/{ticket.reference}/")
 
 
+def test_filing_is_one_insert_with_its_deadlines_in_a_short_transaction(api):
+    """Filing 200 tickets a second (bench/api_create.py) depends on this shape: the lookups run
+    before the year's counter row is locked, the ticket is inserted once with its SLA fields, and
+    nothing updates it afterwards."""
+    client = api("customer")
+    # The first filing records the token's use and builds the desk's engine calendar (cached).
+    assert client.post("/api/v1/tickets/", FAULT, format="json").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/api/v1/tickets/", FAULT, format="json").status_code == 201
+    statements = [" ".join(query["sql"].split()[:3]) for query in queries]
+    statements = [sql for sql in statements if sql.split()[0] not in ("BEGIN", "SAVEPOINT", "RELEASE")]
+    assert len(statements) == 6, statements
+    # the token with its person, the team route, the policy with its targets; then the counter,
+    # the ticket and its event
+    assert [sql.split()[0] for sql in statements[:3]] == ["SELECT"] * 3
+    assert statements[3:] == ['UPDATE "tickets_ticketcounter" SET', 'INSERT INTO "tickets_ticket"',
+                              'INSERT INTO "tickets_ticketevent"']
+
+
 def test_every_listed_ticket_field_is_present(api):
     body = api("customer").post("/api/v1/tickets/", FAULT, format="json").json()
     for field in ["id", "reference", "subject", "description", "category", "severity", "status", "organisation",

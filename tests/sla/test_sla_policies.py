@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sla import engine, services
-from sla.selectors import policy_for
+from sla.selectors import policy_for, policy_target_for
 from tests.factories import OrganisationFactory
 from tests.sla.factories import contract, nrw_calendar, policy
 
@@ -121,3 +121,52 @@ def test_deadline_for_outside_the_holiday_years_is_out_of_range():
 ])
 def test_support_status_tells_whether_open_and_when_it_opens(now, expected):
     assert services.support_status(calendar=nrw_calendar(), now=now) == expected
+
+
+# --- the one-statement lookup used when filing (sla.selectors.policy_target_for) -----------------
+
+ALL_CASES = [
+    (datetime(2025, 12, 31, 12, tzinfo=BERLIN), "fault"),  # before the first contract
+    (datetime(2026, 6, 1, 10, tzinfo=BERLIN), "question"),
+    (datetime(2026, 6, 1, 10, tzinfo=BERLIN), "fault"),  # override
+    (datetime(2026, 12, 31, 23, 59, tzinfo=BERLIN), "fault"),
+    (datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")), "fault"),  # 00:30 in Berlin: next contract
+    (datetime(2030, 5, 5, 12, tzinfo=BERLIN), "data_loss"),
+]
+
+
+@pytest.mark.parametrize(("at", "category"), ALL_CASES)
+@pytest.mark.parametrize("severity", ["severe", "minor"])
+def test_one_statement_lookup_agrees_with_policy_for_and_its_targets(setup, at, category, severity):
+    found = policy_target_for(organisation=setup["organisation"], category=category, severity=severity,
+                              on=at.astimezone(BERLIN).date())
+    expected = policy_for(organisation=setup["organisation"], category=category, at=at)
+    if expected is None:
+        assert found is None
+        return
+    row = expected.targets.get(severity=severity)
+    policy_, reaction, resolution = found
+    assert (policy_.pk, reaction, resolution) == (expected.pk, row.reaction_target, row.resolution_target)
+
+
+def test_one_statement_lookup_gives_complete_converted_instances(setup):
+    pos = setup["pos"]
+    pos.pause_statuses = ["waiting", "workaround"]
+    pos.post_breach_after = "2h"
+    pos.save()
+    policy_, _, _ = policy_target_for(organisation=setup["organisation"], category="fault", severity="severe",
+                                      on=date(2026, 6, 1))
+    stored = type(pos).objects.select_related("calendar").get(pk=pos.pk)
+    for field in type(pos)._meta.concrete_fields:
+        assert getattr(policy_, field.attname) == getattr(stored, field.attname), field.name
+    for field in type(stored.calendar)._meta.concrete_fields:
+        assert getattr(policy_.calendar, field.attname) == getattr(stored.calendar, field.attname), field.name
+    assert isinstance(policy_.pause_statuses, list)  # JSON decoded, as a queryset decodes it
+    assert policy_.calendar.updated_at.tzinfo is not None  # a datetime, also on SQLite
+    assert not policy_._state.adding
+
+
+def test_one_statement_lookup_without_a_target_for_the_severity(setup):
+    setup["pos"].targets.filter(severity="minor").delete()
+    assert policy_target_for(organisation=setup["organisation"], category="fault", severity="minor",
+                             on=date(2026, 6, 1)) is None

@@ -87,6 +87,26 @@ def test_reseller_customer_ignores_a_route_to_the_vendor(file_ticket, orgs, demo
     assert file_ticket("partner-customer").team.slug == "partnersoft"
 
 
+@pytest.mark.parametrize("username", ["customer", "pos-customer", "partner-customer"])
+@pytest.mark.parametrize("category", ["fault", "data_loss", "question"])
+def test_the_written_out_route_lookup_matches_the_queryset(users, demo, username, category):
+    from tickets.models import TeamRoute
+    from tickets.routing import active_routes
+
+    organisation = users[username].organisation
+    demo["teams"]["pos-hotline"].__class__.objects.filter(slug="pos-hotline").update(is_active=False)
+    expected = {
+        route.category: route.team
+        for route in TeamRoute.objects.filter(organisation=organisation, category__in=[category, ""],
+                                              team__is_active=True).select_related("team")
+    }
+    found = active_routes(organisation=organisation, category=category)
+    assert set(found) == set(expected)
+    for key, team in found.items():
+        for field in type(team)._meta.concrete_fields:
+            assert getattr(team, field.attname) == getattr(expected[key], field.attname), field.name
+
+
 def test_organisation_without_route_leaves_the_team_empty(file_ticket, orgs):
     orgs["mueller"].team_routes.all().delete()
     assert file_ticket().team is None

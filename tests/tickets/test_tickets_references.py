@@ -125,3 +125,15 @@ def test_concurrent_filing_on_a_sqlite_file_gives_distinct_references(tmp_path):
     assert outcome["errors"] == []
     numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in outcome["references"])
     assert numbers == list(range(1, 25))
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_filing_gives_its_number_back():
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        assert reference_allocate(reported_at=datetime(2026, 5, 1, tzinfo=UTC)) == "HD-2026-000001"
+        raise Abort
+    with transaction.atomic():
+        assert reference_allocate(reported_at=datetime(2026, 5, 1, tzinfo=UTC)) == "HD-2026-000001"

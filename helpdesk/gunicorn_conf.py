@@ -1,0 +1,18 @@
+"""gunicorn settings of the web service: `gunicorn -c python:helpdesk.gunicorn_conf helpdesk.wsgi`
+(Dockerfile, docker-compose.yml and the API benchmarks use this file, so what is measured is what
+is deployed).
+
+Threaded workers, few threads each: a request spends part of its time waiting for PostgreSQL, so a
+second thread keeps the core busy, while more threads only fight over the interpreter lock. On the
+2-core reference machine 3 workers x 2 threads filed the most tickets per second (bench/api_create.py;
+4 x 4 and 3 x 8 filed 15-25 % fewer). Both numbers can be set from the environment."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
+forwarded_allow_ips = "*"

@@ -1,0 +1,60 @@
+"""Rows of hand-written SQL as model instances, for the few statements on the hottest path.
+
+Building a queryset with joins costs Django about 0.3-0.5 ms of CPU before the database sees it.
+Filing a ticket through the API (bench/api_create.py: 200 a second on two cores) cannot afford
+that for each of its lookups, so those statements are written out once: `select` lists a model's
+columns, and `instances` turns the row back into model instances with the same converters a
+queryset applies (JSON, SQLite's dates and times), so callers get ordinary, saved instances.
+Each statement has a test that compares it with the queryset it replaces."""
+
+from __future__ import annotations
+
+from django.db import connections
+
+
+def select(model, alias: str) -> str:
+    """Every column of `model`, in field order, as `alias."column"` (for a SELECT list)."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+def _instance(model, values, connection):
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        if value is not None:
+            column = field.get_col(model._meta.db_table)
+            for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+                value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
+def instances(row, models, *, using: str = "default") -> tuple:
+    """Split `row` (the columns of `select(model, …)` for each of `models`, in order, then any
+    further values) into instances; a model whose primary key is NULL (an outer join that found
+    nothing) gives None. Returns the instances followed by the further values."""
+    connection = connections[using]
+    result, start = [], 0
+    for model in models:
+        end = start + len(model._meta.concrete_fields)
+        values = row[start:end]
+        primary_key = model._meta.concrete_fields.index(model._meta.pk)
+        result.append(None if values[primary_key] is None else _instance(model, values, connection))
+        start = end
+    return (*result, *row[start:])
+
+
+def fetch_one(sql: str, params, models, *, using: str = "default") -> tuple | None:
+    """Run `sql` and return `instances` of its first row, or None without one."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else instances(row, models, using=using)
+
+
+def fetch_all(sql: str, params, models, *, using: str = "default") -> list[tuple]:
+    """Run `sql` and return `instances` of each row."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [instances(row, models, using=using) for row in rows]

@@ -17,16 +17,30 @@ def select(model, alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
-def _instance(model, values, connection):
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        if value is not None:
+_converters: dict[tuple, list] = {}
+
+
+def _field_converters(model, connection) -> list:
+    """[(field, column expression, converters)] of `model` on `connection` (cached per process)."""
+    key = (model, connection.vendor)
+    plan = _converters.get(key)
+    if plan is None:
+        plan = []
+        for field in model._meta.concrete_fields:
             column = field.get_col(model._meta.db_table)
-            for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+            plan.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
+        _converters[key] = plan
+    return plan
+
+
+def _instance(model, values, connection):
+    converted = []
+    for (column, converters), value in zip(_field_converters(model, connection), values, strict=True):
+        if value is not None:
+            for converter in converters:
                 value = converter(value, column, connection)
         converted.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+    return model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], converted)
 
 
 def instances(row, models, *, using: str = "default") -> tuple:

@@ -62,6 +62,18 @@ def test_repeating_a_filing_with_the_same_key_returns_the_first_ticket(api):
     assert first.json()["reference"] == again.json()["reference"]
 
 
+def test_filing_serializers_do_not_share_their_fields():
+    from api.serializers.tickets import TicketCreateSerializer
+
+    good = TicketCreateSerializer(data=FAULT)
+    bad = TicketCreateSerializer(data={**FAULT, "subject": "x" * 201, "severity": "urgent"})
+    assert good.fields["subject"] is not bad.fields["subject"]
+    assert (good.fields["subject"].parent, bad.fields["subject"].parent) == (good, bad)
+    assert not bad.is_valid() and good.is_valid()
+    assert set(bad.errors) == {"subject", "severity"} and good.errors == {}
+    assert good.validated_data["subject"] == FAULT["subject"]
+
+
 def test_field_errors_come_back_per_field_in_the_callers_language(api):
     response = api("customer", language="de").post(
         "/api/v1/tickets/", {"subject": "", "description": "x", "category": "fault"}, format="json"

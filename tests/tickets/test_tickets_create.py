@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import Team
 from tickets.choices import Channel, SlaState, Status
 from tickets.models import EventCode, Ticket, TicketEvent
 from tickets.services import ticket_create
@@ -87,24 +88,38 @@ def test_reseller_customer_ignores_a_route_to_the_vendor(file_ticket, orgs, demo
     assert file_ticket("partner-customer").team.slug == "partnersoft"
 
 
+def _same_team(found, expected):
+    assert (found is None) == (expected is None)
+    for field in Team._meta.concrete_fields if found is not None else ():
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+
+
 @pytest.mark.parametrize("username", ["customer", "pos-customer", "partner-customer"])
 @pytest.mark.parametrize("category", ["fault", "data_loss", "question"])
-def test_the_written_out_route_lookup_matches_the_queryset(users, demo, username, category):
+def test_the_written_out_routing_lookup_matches_the_querysets(users, demo, orgs, username, category):
     from tickets.models import TeamRoute
-    from tickets.routing import active_routes
+    from tickets.routing import routing_candidates
 
     organisation = users[username].organisation
-    demo["teams"]["pos-hotline"].__class__.objects.filter(slug="pos-hotline").update(is_active=False)
+    Team.objects.filter(slug="pos-hotline").update(is_active=False)
+    # A second partner team, earlier by name but inactive, and one later by name.
+    partner = orgs["baeckerei"].support_partner
+    Team.objects.create(organisation=partner, slug="a-inactive", name="A inaktiv", is_active=False)
+    Team.objects.create(organisation=partner, slug="z-later", name="Zweites Team")
     expected = {
         route.category: route.team
         for route in TeamRoute.objects.filter(organisation=organisation, category__in=[category, ""],
                                               team__is_active=True).select_related("team")
     }
-    found = active_routes(organisation=organisation, category=category)
-    assert set(found) == set(expected)
-    for key, team in found.items():
-        for field in type(team)._meta.concrete_fields:
-            assert getattr(team, field.attname) == getattr(expected[key], field.attname), field.name
+    expected_partner = (
+        Team.objects.filter(organisation=organisation.support_partner, is_active=True).order_by("name").first()
+        if organisation.support_partner_id else None
+    )
+    routes, partner_team = routing_candidates(organisation=organisation, category=category)
+    assert set(routes) == set(expected)
+    for key, team in routes.items():
+        _same_team(team, expected[key])
+    _same_team(partner_team, expected_partner)
 
 
 def test_organisation_without_route_leaves_the_team_empty(file_ticket, orgs):

@@ -270,6 +270,25 @@ def test_assignee_who_may_not_see_the_organisation_is_refused(api, file_ticket, 
     assert "assignee" in response.json()["fields"]
 
 
+@pytest.mark.parametrize(("agent", "owner", "team"), [
+    ("partner-agent", "partner-customer", "de-1st-level"),  # a reseller's agent, to the vendor's team
+    ("agent", "customer", "partnersoft"),  # the vendor's agent, to a reseller's team
+])
+def test_a_ticket_moves_only_to_the_agents_own_organisations_teams(api, file_ticket, demo, agent, owner, team):
+    ticket = file_ticket(owner)
+    before = Ticket.objects.get(pk=ticket.pk).team_id
+    response = api(agent, language="de").patch(
+        f"/api/v1/tickets/{ticket.reference}/", {"team": demo["teams"][team].pk, "status": "in_progress"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"]["team"] == [
+        "Sie können Tickets nur an Teams Ihrer eigenen Organisation übergeben."
+    ]
+    after = Ticket.objects.get(pk=ticket.pk)
+    assert (after.team_id, after.status) == (before, "new")  # nothing half done
+
+
 def test_put_is_not_offered(api, file_ticket):
     ticket = file_ticket()
     response = api("agent").put(f"/api/v1/tickets/{ticket.reference}/", {"status": "closed"}, format="json")

@@ -14,7 +14,9 @@ from ._common import UNSET, event_write, lock, require_may_see, team_ref, user_r
 
 def ticket_assign(*, ticket: Ticket, actor, assignee=UNSET, team=UNSET) -> Ticket:
     """Set the assignee and/or the team (None clears; leave out what stays). The assignee must
-    be an agent who may see the ticket's organisation. Internal event: customers do not see
+    be an agent who may see the ticket's organisation; a person moves tickets only to active teams
+    of their own organisation (`access.teams_for`: a reseller's agent cannot hand a ticket to the
+    vendor's teams, nor the vendor's staff to a reseller's). Internal event: customers do not see
     who works on their ticket in the history."""
     require_may_see(actor, ticket)
     if actor is not None and not access.is_agent(actor):
@@ -23,8 +25,11 @@ def ticket_assign(*, ticket: Ticket, actor, assignee=UNSET, team=UNSET) -> Ticke
         access.is_agent(assignee) and access.organisations_for(assignee).filter(pk=ticket.organisation_id).exists()
     ):
         raise ValidationError({"assignee": _("This person cannot work on tickets of this organisation.")})
-    if team not in (UNSET, None) and not team.is_active:
-        raise ValidationError({"team": _("This team is not active.")})
+    if team not in (UNSET, None):
+        if not team.is_active:
+            raise ValidationError({"team": _("This team is not active.")})
+        if actor is not None and not access.teams_for(actor).filter(pk=team.pk).exists():
+            raise ValidationError({"team": _("You can move tickets only to the teams of your own organisation.")})
     with transaction.atomic():
         locked = lock(ticket)
         old = {"assignee": user_ref(locked.assignee), "team": team_ref(locked.team)}

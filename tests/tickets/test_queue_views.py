@@ -2,6 +2,7 @@
 bulk actions with a result per ticket, and a constant number of queries per page."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -225,3 +226,27 @@ def test_taking_from_the_queue_returns_to_the_same_queue_url(client, users, file
     response = client.post(reverse("tickets:claim", kwargs={"reference": ticket.reference}),
                            {"next": "https://evil.example/"})
     assert response["Location"] == reverse("tickets:workspace", kwargs={"reference": ticket.reference})
+
+
+@pytest.mark.parametrize(("now", "expected"), [
+    # Friday 16:00 was the deadline and the German desk's closing time; Saturday it is still shut.
+    (datetime(2026, 11, 21, 11, 0, tzinfo=UTC), "überfällig seit 20.11.2026 16:00"),
+    # Monday 10:30: an hour and a half of business time has passed since.
+    (datetime(2026, 11, 23, 9, 30, tzinfo=UTC), "überfällig um 1 Std. 30 Min."),
+])
+def test_a_deadline_missed_at_closing_time_reads_overdue_since_until_the_desk_opens(
+    client, users, file_ticket, monkeypatch, now, expected
+):
+    from types import SimpleNamespace
+
+    from tickets.views import queue
+
+    ticket = file_ticket(severity="severe", reported_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    Ticket.objects.filter(pk=ticket.pk).update(reaction_due_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+    monkeypatch.setattr(queue, "timezone", SimpleNamespace(now=lambda: now))
+    login_as(client, users, "agent")
+    users["agent"].language = "de"
+    users["agent"].save(update_fields=["language"])
+    html = client.get(QUEUE, {"q": ticket.reference}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    row = re.search(r'data-testid="time-left">(.*?)</td>', html, re.S).group(1)
+    assert " ".join(row.split()) == expected

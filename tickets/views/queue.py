@@ -55,6 +55,14 @@ class QueueRow:
     def overdue(self) -> bool:
         return self.clock.left_seconds is not None and self.clock.left_seconds < 0
 
+    @property
+    def overdue_since(self):
+        """The missed deadline, while less than a minute of business time has passed since it (the
+        desk closed at the deadline and has not opened again): "overdue by 0 min" would mislead."""
+        if self.overdue and self.clock.left_seconds > -60:
+            return self.ticket.queue_sort_at
+        return None
+
 
 def _page_number(request) -> int:
     value = request.GET.get("n", "")

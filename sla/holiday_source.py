@@ -5,7 +5,27 @@ from datetime import date
 from functools import cache
 
 import holidays
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# English names of public holidays for which `holidays` has no German (the US federal holidays,
+# for the demo's New York desk); translated in locale/de like every other text. A name that is
+# not listed stays English.
+ENGLISH_ONLY_NAMES = (
+    gettext_noop("New Year's Day"),
+    gettext_noop("Martin Luther King Jr. Day"),
+    gettext_noop("Washington's Birthday"),
+    gettext_noop("Memorial Day"),
+    gettext_noop("Juneteenth National Independence Day"),
+    gettext_noop("Independence Day"),
+    gettext_noop("Labor Day"),
+    gettext_noop("Columbus Day"),
+    gettext_noop("Veterans Day"),
+    gettext_noop("Thanksgiving Day"),
+    gettext_noop("Christmas Day"),
+)
+OBSERVED_SUFFIX = " (observed)"
 
 
 @cache
@@ -32,16 +52,32 @@ def _language(entity, wanted: tuple[str, ...]) -> str | None:
     for code in wanted:
         if code in entity.supported_languages:
             return code
-    return None  # the country's own default language
+    return None  # the package's default
+
+
+def german_name(english: str) -> str | None:
+    """Our German name of a holiday that `holidays` names in English only ("… (observed)": the
+    substitute day of a holiday on a weekend), or None when we have none."""
+    base, observed = english, english.endswith(OBSERVED_SUFFIX)
+    if observed:
+        base = english[: -len(OBSERVED_SUFFIX)]
+    if base not in ENGLISH_ONLY_NAMES:
+        return None
+    with translation.override("de"):
+        name = _(base)
+        return _("%(holiday)s (substitute day)") % {"holiday": name} if observed else name
 
 
 def public_holidays(*, country: str, subdivision: str, years: range) -> dict[date, tuple[str, str]]:
-    """{date: (German name, English name)} of the public holidays in `years`."""
-    year_list = list(years)
-    kwargs = {"subdiv": subdivision or None, "years": year_list, "categories": ("public",)}
+    """{date: (German name, English name)} of the public holidays in `years`. Without German in the
+    package: our translation of the English name (`german_name`), else the English name."""
+    kwargs = {"subdiv": subdivision or None, "years": list(years), "categories": ("public",)}
     probe = holidays.country_holidays(country, **kwargs)
-    german = holidays.country_holidays(country, language=_language(probe, ("de",)), **kwargs)
     english = holidays.country_holidays(country, language=_language(probe, ("en_US", "en", "en_GB")), **kwargs)
+    if _language(probe, ("de",)) is None:
+        german = {day: german_name(name) or name for day, name in english.items()}
+    else:
+        german = holidays.country_holidays(country, language="de", **kwargs)
     return {
         day: (german.get(day) or english[day], english.get(day) or german[day])
         for day in sorted(set(german) | set(english))

@@ -50,9 +50,22 @@ def test_us_federal_holidays_include_observed_dates():
     )
     observed = calendar.holidays.get(date=date(2027, 12, 31))
     assert observed.name_en == "New Year's Day (observed)"
-    assert observed.name_de  # the package has no German US names: the English one is shown
+    # The package has no German US names: ours (locale/de) are used.
+    assert observed.name_de == "Neujahr (Ersatztag)"
+    assert calendar.holidays.get(date=date(2027, 7, 4)).name_de == "Unabhängigkeitstag"
     assert calendar.holidays.filter(date=date(2027, 7, 5)).exists()  # Independence Day observed
     assert not calendar.holidays.filter(date=date(2027, 3, 26)).exists()  # Good Friday is not federal
+
+
+def test_holidays_without_german_names_in_the_package_get_ours_or_the_english_one():
+    from sla.holiday_source import german_name, public_holidays
+
+    assert german_name("Thanksgiving Day") == "Thanksgiving (Erntedankfest)"
+    assert german_name("Some Local Holiday") is None
+    french = public_holidays(country="FR", subdivision="", years=range(2027, 2028))
+    assert french[date(2027, 7, 14)] == ("National Day", "National Day")  # no German, not one of ours
+    austrian = public_holidays(country="AT", subdivision="", years=range(2027, 2028))
+    assert austrian[date(2027, 10, 26)] == ("Nationalfeiertag", "National Day")  # the package's German
 
 
 def test_sync_is_idempotent():

@@ -406,8 +406,8 @@ class Command(BaseCommand):
 
     def _drop_indexes(self) -> list[tuple[str, str]]:
         """Drop the secondary indexes of the loaded tables (not primary keys and unique constraints)
-        and return their definitions; also written to var/generate_load_indexes.sql, to recreate them
-        by hand should the process be killed before `_rebuild_indexes` ran."""
+        and return their definitions; also written to var/generate_load_indexes-<database>.sql, to
+        recreate them by hand should the process be killed before `_rebuild_indexes` ran."""
         tables = [model._meta.db_table for model, _name in TABLES]
         with connection.cursor() as cursor:
             cursor.execute(
@@ -416,7 +416,7 @@ class Command(BaseCommand):
                 [tables],
             )
             indexes = cursor.fetchall()
-            backup = settings.VAR_DIR / "generate_load_indexes.sql"
+            backup = settings.VAR_DIR / f"generate_load_indexes-{connection.settings_dict['NAME']}.sql"
             backup.write_text("".join(f"{definition};\n" for _name, definition in indexes), encoding="utf-8")
             for name, _definition in indexes:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')

@@ -145,11 +145,30 @@ def _attachment_links(ticket, attachments) -> list[dict]:
     ]
 
 
-def timeline_for(*, ticket, events: list[TicketEvent], attachments: dict[int, object]) -> list[TimelineItem]:
+def _escalation_text(escalation) -> str:
+    texts = {
+        ("reaction", "warning"): _("Escalation: the reaction deadline is close."),
+        ("reaction", "breach"): _("Escalation: the reaction deadline was missed."),
+        ("reaction", "post_breach"): _("Escalation: the reaction deadline is still missed."),
+        ("resolution", "warning"): _("Escalation: the resolution deadline is close."),
+        ("resolution", "breach"): _("Escalation: the resolution deadline was missed."),
+        ("resolution", "post_breach"): _("Escalation: the resolution deadline is still missed."),
+    }
+    return texts.get((escalation.target, escalation.level), f"{escalation.target} {escalation.level}")
+
+
+def timeline_for(
+    *, ticket, events: list[TicketEvent], attachments: dict[int, object], escalations=()
+) -> list[TimelineItem]:
     """Events (already filtered for the reader by `selectors.ticket_events_for_user`) as items;
     a reply or note carries its text and files; an attachment event of a comment is folded into
-    it. `attachments` are the reader's visible attachments by id, for the other attachment events."""
-    items = []
+    it. `attachments` are the reader's visible attachments by id, for the other attachment events.
+    `escalations` (`sla.Escalation` rows; agents only) join as internal items when they fired."""
+    items = [
+        TimelineItem(kind="event", at=escalation.fired_at, actor=_("Helpdesk"), text=_escalation_text(escalation),
+                     icon="bell", is_internal=True)
+        for escalation in escalations
+    ]
     for event in events:
         actor = str(event.actor) if event.actor else _("Helpdesk")
         if event.code in (EventCode.REPLY_ADDED, EventCode.NOTE_ADDED) and event.comment is not None:
@@ -179,4 +198,4 @@ def timeline_for(*, ticket, events: list[TicketEvent], attachments: dict[int, ob
             attachment = attachments.get(event.payload.get("attachment_id"))
             item.attachments = _attachment_links(ticket, [attachment] if attachment else [])
         items.append(item)
-    return items
+    return sorted(items, key=lambda item: item.at) if escalations else items

@@ -31,6 +31,32 @@ def test_the_workspace_shows_the_ticket_timeline_with_internal_events(client, us
     assert "Spooler-Dienst hängt" in response.content.decode()
 
 
+def test_escalations_appear_for_agents_in_the_order_they_fired_and_never_for_customers(client, users, file_ticket):
+    from datetime import timedelta
+
+    from sla.models import Escalation
+
+    ticket = file_ticket(severity="severe")
+    services.comment_add(ticket=ticket, author=users["agent"], body="Wir sehen nach.", is_internal=True)
+    later = timezone.now() + timedelta(minutes=5)
+    Escalation.objects.create(ticket=ticket, target="reaction", level="breach", due_at=later, fired_at=later)
+    Escalation.objects.create(ticket=ticket, target="reaction", level="warning", due_at=later - timedelta(hours=1),
+                              fired_at=later - timedelta(hours=1))
+    login_as(client, users, "agent")
+    users["agent"].language = "de"
+    users["agent"].save(update_fields=["language"])
+    items = client.get(_url(ticket), HTTP_ACCEPT_LANGUAGE="de").context["timeline"]
+    texts = [item.text for item in items if item.icon == "bell"]
+    assert texts == ["Eskalation: Die Reaktionsfrist läuft bald ab.",
+                     "Eskalation: Die Reaktionsfrist wurde überschritten."]
+    assert all(item.is_internal for item in items if item.icon == "bell")
+    assert [item.at for item in items] == sorted(item.at for item in items)
+    assert items[-1].icon == "bell"  # fired after everything else
+    login_as(client, users, "customer")
+    page = client.get(_url(ticket, "tickets:detail")).content.decode()
+    assert "Eskalation" not in page and "Escalation" not in page
+
+
 def test_a_resellers_agent_gets_404_for_a_foreign_ticket_and_customers_403(client, users, orgs):
     ticket = Ticket.objects.filter(organisation=orgs["mueller"]).first()
     login_as(client, users, "partner-agent")

@@ -78,6 +78,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
             ticket=ticket,
             events=selectors.ticket_events_for_user(ticket=ticket, user=user),
             attachments=selectors.ticket_attachments_for_user(ticket=ticket, user=user),
+            escalations=selectors_workspace.escalations_for(ticket=ticket),
         ),
         "description_html": render_markdown(ticket.description),
         "steps_html": render_markdown(ticket.steps_to_reproduce),

@@ -45,6 +45,8 @@ def bench_environment(database: str, var_dir: str) -> dict[str, str]:
         "API_THROTTLE_ANON": "",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # gunicorn formats its access log line as deployed; the lines are not kept.
+        "GUNICORN_ACCESS_LOG": "/dev/null",
     }
 
 
@@ -95,8 +97,8 @@ def gunicorn_shape(workers: int | None, threads: int | None) -> tuple[int, int]:
 
 @contextmanager
 def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | None = None):
-    """The web service as deployed (helpdesk/gunicorn_conf.py, access log included, written to
-    /dev/null), on a spare loopback port; `workers` and `threads` override the configuration."""
+    """The web service as deployed (helpdesk/gunicorn_conf.py; the access log goes to /dev/null),
+    on a spare loopback port; `workers` and `threads` override the configuration."""
     port = free_port()
     workers, threads = gunicorn_shape(workers, threads)
     command = [

@@ -4,9 +4,9 @@ is deployed).
 
 Threaded workers, few threads each: a request spends part of its time waiting for PostgreSQL, so a
 second thread keeps the core busy, while more threads only fight over the interpreter lock. On the
-2-core reference machine 3 workers x 2 threads filed the most tickets per second (bench/api_create.py;
-4 x 4 and 3 x 8 filed 15-25 % fewer). WEB_CONCURRENCY, GUNICORN_THREADS and GUNICORN_ACCESS_LOG
-(.env.example) change them."""
+2-core reference machine 3 workers x 2 threads filed the most tickets per second in side-by-side
+runs of bench/api_create.py (4 x 4, 3 x 8 and single-threaded workers filed fewer).
+WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_ACCESS_LOG and GUNICORN_BIND (.env.example) change them."""
 
 import os
 

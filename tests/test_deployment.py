@@ -55,6 +55,28 @@ def test_commands_run_gunicorn_worker_and_beat(compose):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
+def test_web_service_and_image_use_the_shared_gunicorn_settings(compose):
+    assert "python:helpdesk.gunicorn_conf" in compose["services"]["web"]["command"]
+    assert "python:helpdesk.gunicorn_conf" in (BASE / "Dockerfile").read_text()
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, {"workers": (os.cpu_count() or 1) + 1, "threads": 2, "accesslog": "-", "bind": "0.0.0.0:8000"}),
+    ({"WEB_CONCURRENCY": "5", "GUNICORN_THREADS": "4", "GUNICORN_ACCESS_LOG": ""},
+     {"workers": 5, "threads": 4, "accesslog": None}),
+])
+def test_gunicorn_settings_read_the_environment(monkeypatch, env, expected):
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "GUNICORN_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    conf = runpy.run_path(str(BASE / "helpdesk" / "gunicorn_conf.py"))
+    assert conf["worker_class"] == "gthread"
+    assert {key: conf[key] for key in expected} == expected
+
+
 def test_env_example_documents_every_variable_the_settings_read():
     import re
 

@@ -21,7 +21,8 @@ _converters: dict[tuple, list] = {}
 
 
 def _field_converters(model, connection) -> list:
-    """[(field, column expression, converters)] of `model` on `connection` (cached per process)."""
+    """[(column expression, converters)] per concrete field of `model`, as a queryset on this kind
+    of database converts its values (cached per process)."""
     key = (model, connection.vendor)
     plan = _converters.get(key)
     if plan is None:

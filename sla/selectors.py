@@ -70,8 +70,6 @@ WHERE t."severity" = %s AND t."policy_id" = (
     ORDER BY k."valid_from" DESC
     LIMIT 1)
 """
-
-
 _TARGET_STATEMENT = _TARGET_SQL.format(policy=rawsql.select(Policy, "p"), calendar=rawsql.select(Calendar, "c"))
 
 

@@ -86,9 +86,6 @@ class TicketCreateSerializer(serializers.Serializer):
     of DRF's deep copy (which re-runs each field's constructor: a tenth of the request's CPU). The
     fields hold no per-request state: validators, choices and messages are only read."""
 
-    def get_fields(self):
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
-
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(help_text=_("Markdown."))
     category = serializers.ChoiceField(choices=Category.choices)
@@ -121,6 +118,9 @@ class TicketCreateSerializer(serializers.Serializer):
         max_length=64, required=False, allow_blank=True,
         help_text=_("Repeat a request with the same key to get the first ticket instead of a second one."),
     )
+
+    def get_fields(self):
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
 class TicketUpdateSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from rest_framework import authentication, exceptions
 from accounts.models import Organisation, User
 from api.keys import DEVICE_PREFIX, TOKEN_PREFIX, key_hash
 from api.models import ApiToken, Device
-from helpdesk import rawsql
+from core import rawsql
 
 TOKEN_KEYWORDS = ("token", "bearer")
 DEVICE_KEYWORD = "device"
@@ -39,7 +39,7 @@ def _credentials(request) -> tuple[str, str] | None:
     return parts[0].lower(), parts[1]
 
 
-# Every API call of a person runs this lookup: written out (helpdesk.rawsql), as
+# Every API call of a person runs this lookup: written out (core.rawsql), as
 # ApiToken.objects.select_related("user__organisation").filter(key_hash=…, revoked_at__isnull=True);
 # tests/api/test_api_auth.py compares the two.
 _LOOKUP_SQL = """

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from tickets.choices import OPEN_STATUSES, Category, Channel, Severity, SlaState, Status
+from sla.choices import OPEN_STATUSES, Category, Severity, SlaState, Status
+from tickets.choices import Channel
 from tickets.models import Ticket
 
 

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tickets.formatting import format_moment
+from accounts.formatting import format_moment
 
 SLA_ESCALATION = "sla_escalation"
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
-from tickets.formatting import format_moment, time_zone_for
+from accounts.formatting import format_moment, time_zone_for
 
 from .kinds import SLA_ESCALATION, SLA_SUBJECTS, SLA_TEXTS, agent_ticket_path
 from .models import OutboxMail

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from tickets.choices import Category, Severity
+from sla.choices import Category, Severity
 
 from . import services
 from .models import Calendar, Closure, Contract, Policy

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import OPEN_STATUSES, Status
+from sla.choices import OPEN_STATUSES, Status
 
 from .hours import minute_parse, overlap_error
 from .models import OpeningHours, Policy, PolicyTarget

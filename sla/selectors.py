@@ -7,7 +7,7 @@ from django.db import router
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from helpdesk import rawsql
+from core import rawsql
 
 from .models import Calendar, Contract, Policy, PolicyTarget
 from .models.calendars import Weekday, format_minute
@@ -54,7 +54,7 @@ def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
 # Filing a ticket asks which policy and targets apply. Through the ORM that is three queries or one
 # with two subqueries, whose construction alone costs about 2 ms of CPU per ticket: a fifth of the
 # budget for filing 200 tickets a second (bench/api_create.py). So the statement is written out
-# (helpdesk.rawsql); tests/sla/test_sla_policies.py checks it against `policy_for` and the targets.
+# (core.rawsql); tests/sla/test_sla_policies.py checks it against `policy_for` and the targets.
 
 _TARGET_SQL = """
 SELECT {policy}, {calendar}, t."reaction_target", t."resolution_target"

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tickets.formatting import format_moment
+from accounts.formatting import format_moment
 
 PLACEHOLDERS = ("customer_name", "reference", "deadline", "agent_name")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")

@@ -12,10 +12,11 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from sla.choices import Category, Severity, Status
 from sla.selectors import policy_for
 from sla.services.computations import deadline_for, support_status, ticket_targets_for, whole_second
 from tickets import notifications, services
-from tickets.choices import Category, Channel, Severity, Status
+from tickets.choices import Channel
 from tickets.models import TeamRoute, Ticket, TicketEvent
 from tickets.references import format_reference
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
 from tickets.errors import AttachmentRefused
 from tickets.uploads import allowed_extensions, check_upload
 

@@ -11,8 +11,9 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import Role, User
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status
 from tickets import transitions
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Channel, Severity, SlaState, Status
+from tickets.choices import Channel
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm
 from tickets.models import WorkType
 from tickets.models.effort import MAX_MINUTES_PER_ENTRY

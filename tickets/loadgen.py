@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sla import engine
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Channel, Severity, SlaState, Status, TargetState
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status, TargetState
+from tickets.choices import Channel
 from tickets.models import EventCode
 
 YEARS_BACK = 3

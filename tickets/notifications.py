@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import access
-from tickets.choices import Status
-from tickets.formatting import format_moment, time_zone_for
+from accounts.formatting import format_moment, time_zone_for
+from sla.choices import Status
 from tickets.markdown import render_markdown
 from tickets.models import EventCode, NotificationSent, TicketEvent
 

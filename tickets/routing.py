@@ -13,10 +13,10 @@ Demo: Müller → de-1st-level, Acme → us-desk, Frischmarkt faults and data lo
 from django.db import router
 
 from accounts.models import Organisation, Team
-from helpdesk import rawsql
+from core import rawsql
 from tickets.models import TeamRoute
 
-# Asked for every new ticket, so written out (helpdesk.rawsql) as one statement: the routes to
+# Asked for every new ticket, so written out (core.rawsql) as one statement: the routes to
 # active teams, as TeamRoute.objects.filter(organisation=…, category__in=[category, ""],
 # team__is_active=True).select_related("team"), and the support partner's first active team by name
 # (category NULL), as Team.objects.filter(organisation=partner, is_active=True).order_by("name")

@@ -2,7 +2,7 @@
 `accounts.access`; visibility itself is `tickets.selectors.ticket_get_for_user`."""
 
 from accounts import access
-from tickets.choices import Status
+from sla.choices import Status
 
 
 def may_see(user, ticket) -> bool:

@@ -11,8 +11,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts import access
+from sla.choices import OPEN_STATUSES
 from tickets import rules
-from tickets.choices import OPEN_STATUSES
 from tickets.models import Attachment, Ticket, TicketEvent
 
 REFERENCE_RE = re.compile(r"^HD-\d{4}-\d{6}$", re.IGNORECASE)

@@ -20,7 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 
 from accounts import access
-from tickets.choices import OPEN_STATUSES, SlaState, Status
+from sla.choices import OPEN_STATUSES, SlaState, Status
 from tickets.models import Ticket
 from tickets.search import tickets_matching
 from tickets.selectors import REFERENCE_RE, tickets_visible_to

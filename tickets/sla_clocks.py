@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from sla import engine
 from sla.calendars import business_calendar_for
+from sla.choices import TargetState
 from sla.services.computations import whole_second
-from tickets.choices import TargetState
 from tickets.services.sla import sla_state_at
 
 logger = logging.getLogger(__name__)

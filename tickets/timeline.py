@@ -13,7 +13,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tickets.choices import Channel, Severity, Status
+from sla.choices import Severity, Status
+from tickets.choices import Channel
 from tickets.markdown import render_markdown
 from tickets.models import EventCode, TicketEvent
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from tickets.choices import Status
+from sla.choices import Status
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER, Status.RESOLVED, Status.CLOSED}),

@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from api.models import InboundMail
+from sla.choices import Category, Severity, Status
 from tickets import rules
 from tickets import services as ticket_services
-from tickets.choices import Category, Channel, Severity, Status
+from tickets.choices import Channel
 from tickets.errors import AttachmentRefused
 from tickets.models import Ticket
 from tickets.notifications import ticket_references_in

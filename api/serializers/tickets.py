@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tickets.choices import Category, Channel, Severity, SlaState, Status
+from sla.choices import Category, Severity, SlaState, Status
+from tickets.choices import Channel
 from tickets.models import Ticket
 from tickets.services.sla import sla_state_at
 

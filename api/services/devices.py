@@ -23,12 +23,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.formatting import COUNTRY_TIME_ZONES
 from accounts.models import Organisation
 from api.keys import DEVICE_PREFIX, key_display, key_generate, key_hash
 from api.models import Device, DeviceIncident
+from sla.choices import OPEN_STATUSES, Category, Severity
 from tickets import services as ticket_services
-from tickets.choices import OPEN_STATUSES, Category, Channel, Severity
-from tickets.formatting import COUNTRY_TIME_ZONES
+from tickets.choices import Channel
 
 STATUS_FAULT, STATUS_RECOVERED = "fault", "recovered"
 REPORT_STATUSES = (STATUS_FAULT, STATUS_RECOVERED)

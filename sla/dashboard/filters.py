@@ -24,8 +24,8 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import Organisation, Team
+from sla.choices import Severity
 from sla.models import Calendar
-from tickets.choices import Severity
 
 MAX_CUSTOM_DAYS = 366
 NO_SEVERITY = "none"

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tickets.choices import Severity, Status
+from sla.choices import Severity, Status
 from tickets.models import Ticket
 
 from . import outcomes

@@ -27,8 +27,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sla.choices import Severity, TargetState
 from sla.models import Contract
-from tickets.choices import Severity, TargetState
 from tickets.models import Ticket, TimeEntry
 from tickets.models.effort import WorkType
 from tickets.selectors_workspace import effort_for_month

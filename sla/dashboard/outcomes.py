@@ -22,7 +22,7 @@ from datetime import datetime
 from django.db.models import Case, DateTimeField, F, Q, When
 from django.db.models.functions import Coalesce
 
-from tickets.choices import OPEN_STATUSES, TargetState
+from sla.choices import OPEN_STATUSES, TargetState
 
 MET, BREACHED, OPEN = TargetState.MET.value, TargetState.BREACHED.value, TargetState.OPEN.value
 OPEN_STATUS_CODES = sorted(str(status) for status in OPEN_STATUSES)

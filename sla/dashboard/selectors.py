@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team, User
-from tickets.choices import Severity
+from sla.choices import Severity
 from tickets.models import Ticket
 
 from . import scan

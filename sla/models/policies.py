@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sla.choices import Category, Severity, Status
 from sla.validators import validate_target
-from tickets.choices import Category, Severity, Status
 
 from .calendars import Calendar
 

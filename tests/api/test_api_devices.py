@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from api.models import Device, DeviceIncident
 from api.services import device_deactivate, device_key_rotate, device_register, device_report
-from tickets.choices import Channel, Severity, Status
+from sla.choices import Severity, Status
+from tickets.choices import Channel
 from tickets.models import Comment, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tickets.choices import Channel, Status
+from sla.choices import Status
+from tickets.choices import Channel
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.core import mail as outbox
 from django.utils import timezone
 
 from api.models import InboundMail
+from sla.choices import Severity, Status
 from tests.inbound.conftest import mail
-from tickets.choices import Channel, Severity, Status
+from tickets.choices import Channel
 from tickets.models import Comment, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sla.choices import Severity, SlaState, Status, TargetState
 from sla.dashboard.filters import DashboardFilter, Period
-from tickets.choices import Severity, SlaState, Status, TargetState
 from tickets.models import Ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")

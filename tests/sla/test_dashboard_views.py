@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from sla.choices import Severity
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory, UserFactory
 from tests.sla.dashboard_data import OPEN, berlin, make_ticket, reacted
 from tests.tickets.sla_helpers import clock
-from tickets.choices import Severity
 
 pytestmark = pytest.mark.django_db
 NOW = berlin(2026, 3, 10, 12, 0)

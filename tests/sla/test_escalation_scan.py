@@ -8,6 +8,7 @@ from django.core import mail
 
 from notifications.models import Notification, OutboxMail
 from sla import services as sla_services
+from sla.choices import SlaState, Status
 from sla.escalation_schedule import pending_instants, ticket_levels
 from sla.escalation_sql import escalations_insert
 from sla.models import Escalation, Policy
@@ -17,7 +18,6 @@ from sla.tasks import escalation_scan as escalation_scan_task
 from sla.tasks import recompute_open_deadlines
 from tests.sla.escalation_support import DUE_AT, POST_BREACH_AT, WARNING_AT, berlin, file_fault
 from tickets import services
-from tickets.choices import SlaState, Status
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from datetime import UTC
 import pytest
 from django.db.models import F
 
+from sla.choices import SlaState, TargetState
 from sla.models import Calendar, Contract
 from tests.tickets.sla_helpers import berlin, file_at
-from tickets.choices import SlaState, TargetState
 from tickets.models import EventCode
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from sla.choices import SlaState, TargetState
 from sla.models import Policy
 from sla.services import support_status
 from tests.tickets.sla_helpers import berlin, clock
-from tickets.choices import SlaState, TargetState
 from tickets.demo import DUE_SOON_MINUTES
 from tickets.models import Ticket
 

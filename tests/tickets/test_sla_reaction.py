@@ -3,9 +3,9 @@ comes first; the business time it took is stored; internal notes and customer re
 
 import pytest
 
+from sla.choices import SlaState, Status, TargetState
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services
-from tickets.choices import SlaState, Status, TargetState
 
 pytestmark = pytest.mark.django_db
 

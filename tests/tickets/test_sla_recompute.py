@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from sla import services
+from sla.choices import Status, TargetState
 from sla.models import Calendar
 from sla.tasks import recompute_open_deadlines
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services as ticket_services
-from tickets.choices import Status, TargetState
 from tickets.models import EventCode, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db

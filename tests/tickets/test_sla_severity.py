@@ -4,10 +4,10 @@ deadlines in the history event; met and overdue targets stay."""
 import pytest
 from django.urls import reverse
 
+from sla.choices import SlaState, TargetState
 from tests.tickets.conftest import login_as
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services
-from tickets.choices import SlaState, TargetState
 from tickets.models import EventCode
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from sla.choices import SlaState, Status
 from tests.tickets.conftest import login_as
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services
-from tickets.choices import SlaState, Status
 from tickets.services.sla import sla_escalation_instants, sla_state_at, sla_state_compute, sla_state_refresh
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from sla.choices import Status
 from tests.tickets.conftest import PDF, upload
 from tickets import services
-from tickets.choices import Status
 from tickets.errors import AttachmentRefused
 from tickets.models import Attachment, Comment, EventCode, Ticket
 

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Team
-from tickets.choices import Channel, SlaState, Status
+from sla.choices import SlaState, Status
+from tickets.choices import Channel
 from tickets.models import EventCode, Ticket, TicketEvent
 from tickets.services import ticket_create
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tickets.choices import Status
+from sla.choices import Status
 from tickets.demo import DEMO_ATTACHMENT_ID, first_demo_reference
 from tickets.models import Attachment, Comment, Ticket, TicketEvent
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
+from sla.choices import Status
 from tests.tickets.conftest import upload
 from tests.tickets.sla_helpers import berlin, clock
 from tickets import services
-from tickets.choices import Status
 from tickets.models import NotificationSent, Ticket
 from tickets.tasks import notify_event
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from sla.choices import Status
 from tests.tickets.conftest import PDF, login_as, upload
 from tickets import services
-from tickets.choices import Status
 from tickets.models import Attachment, Ticket
 
 pytestmark = pytest.mark.django_db

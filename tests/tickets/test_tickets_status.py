@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from sla.choices import Status
 from tickets import services, transitions
-from tickets.choices import Status
 from tickets.errors import TransitionNotAllowed
 from tickets.models import EventCode, Ticket
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.utils import translation
 
+from sla.choices import Status
 from tickets import services
-from tickets.choices import Status
 from tickets.models import EventCode
 from tickets.timeline import describe, timeline_for
 

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import Category
+from sla.choices import Category
 
 
 class TeamRoute(models.Model):

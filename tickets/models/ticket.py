@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import Category, Channel, Severity, SlaState, Status, TargetState
+from sla.choices import Category, Severity, SlaState, Status, TargetState
+from tickets.choices import Channel
 
 # The agent queue's order, kept by the database itself (stored generated columns, so no writer can
 # forget it): bucket 0 = an open ticket with a deadline that is running or was missed, ordered by

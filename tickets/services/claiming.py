@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import access
-from tickets.choices import Status
+from sla.choices import Status
 from tickets.errors import TicketRuleError
 from tickets.models import Ticket
 

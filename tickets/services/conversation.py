@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import access
+from sla.choices import Status
 from tickets import rules
-from tickets.choices import Channel, Status
+from tickets.choices import Channel
 from tickets.models import Attachment, Comment, EventCode, Ticket
 from tickets.uploads import check_upload
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Organisation, Role
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
 from sla.services.computations import whole_second
 from tickets import routing
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Category, Channel, Severity
+from tickets.choices import Channel
 from tickets.models import EventCode, Ticket
 from tickets.references import reference_allocate
 from tickets.uploads import check_upload

@@ -45,8 +45,8 @@ from django.db.models import Q
 
 from sla import engine
 from sla.calendars import business_calendar_for
+from sla.choices import OPEN_STATUSES, SlaState, TargetState
 from sla.services.computations import ticket_targets_for, whole_second
-from tickets.choices import OPEN_STATUSES, SlaState, TargetState
 from tickets.models import EventCode, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)

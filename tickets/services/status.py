@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
+from sla.choices import CATEGORIES_WITH_SEVERITY, Severity, Status
 from tickets import transitions
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Severity, Status
 from tickets.errors import TransitionNotAllowed
 from tickets.models import EventCode, Ticket
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from tickets.formatting import time_zone_for
+from accounts.formatting import time_zone_for
 
 
 def in_reader_time_zone(view):

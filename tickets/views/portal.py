@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
+from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
+from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
 from tickets import rules, selectors, services, sla_preview, transitions
-from tickets.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
-from tickets.formatting import desk_zone, format_moment, out_of_hours_notice
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
 from tickets.markdown import render_markdown
 from tickets.timeline import timeline_for

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
+from sla.choices import SlaState
 from tickets import selectors_queue, services
-from tickets.choices import SlaState
 from tickets.forms import new_idempotency_key
 from tickets.forms_agent import BulkActionForm, PhoneTicketForm, QueueFilterForm, SavedViewForm
 from tickets.markdown import render_markdown

@@ -15,8 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sla.choices import CATEGORIES_WITH_SEVERITY, Status
 from tickets import canned, rules, selectors, selectors_workspace, services
-from tickets.choices import CATEGORIES_WITH_SEVERITY, Status
 from tickets.errors import TicketRuleError
 from tickets.forms import SEVERITY_EXPLANATIONS, new_idempotency_key
 from tickets.forms_agent import (

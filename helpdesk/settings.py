@@ -56,10 +56,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    # The project's apps, bottom layer first (docs/architecture.md, .importlinter).
     "accounts",
     "sla",
-    "tickets",
     "notifications",
+    "tickets",
+    "escalation",
+    "reports",
     "api",
 ]
 

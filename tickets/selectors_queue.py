@@ -20,10 +20,11 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 
 from accounts import access
-from sla.choices import OPEN_STATUSES, SlaState, Status
+from sla.choices import OPEN_STATUSES, Status
 from tickets.models import Ticket
 from tickets.search import tickets_matching
 from tickets.selectors import REFERENCE_RE, tickets_visible_to
+from tickets.sla_expressions import sla_state_q
 
 PAGE_SIZE = 25
 DONE_STATUSES = frozenset(Status.values) - frozenset(OPEN_STATUSES)
@@ -55,17 +56,6 @@ def _statuses(status: str) -> frozenset[str] | None:
     if status == STATUS_OPEN or status not in Status.values:
         return frozenset(OPEN_STATUSES)
     return frozenset({status})
-
-
-def _sla_state_filter(state: str, now: datetime) -> Q:
-    """The stored state, corrected for what the escalation scan may not have stored yet: a running
-    deadline that has passed is breached now."""
-    overdue = Q(queue_bucket=0, queue_sort_at__lte=now)
-    if state == SlaState.BREACHED:
-        return Q(sla_state=state) | overdue
-    if state in (SlaState.ON_TRACK, SlaState.AT_RISK):
-        return Q(sla_state=state) & ~overdue
-    return Q(sla_state=state)
 
 
 def tickets_for_agent_queue(*, user, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
@@ -100,7 +90,7 @@ def tickets_for_agent_queue(*, user, filters: QueueFilters, now: datetime) -> Qu
         organisations = access.organisations_for(user).filter(Q(name__icontains=text) | Q(customer_number=text))
         tickets = tickets.filter(organisation__in=organisations.values("pk"))
     if filters.sla_state:
-        tickets = tickets.filter(_sla_state_filter(filters.sla_state, now))
+        tickets = tickets.filter(sla_state_q(filters.sla_state, now))
     if filters.channel:
         tickets = tickets.filter(channel=filters.channel)
     query = filters.q.strip()

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from sla import engine
 from sla.calendars import business_calendar_for
 from sla.choices import TargetState
-from sla.services.computations import whole_second
-from tickets.services.sla import sla_state_at
+from sla.engine import clock
+from sla.engine.clock import whole_second
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class QueueClock:
 
 
 def queue_clock_for(*, ticket, now: datetime) -> QueueClock:
-    state = sla_state_at(ticket=ticket, now=now)
+    state = clock.sla_state(ticket, now)
     if ticket.queue_bucket != 0:
         return QueueClock(state, None)
     business = _business(ticket)

@@ -2,7 +2,8 @@
 
 Every change of hours, holidays or closures goes through `calendar_changed`, which raises the
 calendar's `version` (invalidating the cached engine calendar in every process) and, once the
-transaction commits, enqueues `sla.tasks.recompute_open_deadlines` (once per calendar)."""
+transaction commits, sends `sla.signals.calendar_changed` (once per calendar): the apps that keep
+deadlines on the calendar recompute them."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sla import signals
 from sla.hours import Ranges, hours_normalise
 from sla.models import Calendar, Closure, Holiday, OpeningHours
 
@@ -35,18 +37,16 @@ def calendar_changed(*, calendar: Calendar) -> Calendar:
 
 
 def _recompute_on_commit(calendar_id: int) -> None:
-    """Enqueue one recompute per calendar and transaction, however many changes it makes."""
+    """Announce the change once per calendar and transaction, however many changes it makes."""
     for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
         if getattr(callback, "sla_recompute_calendar", None) == calendar_id:
             return
 
-    def enqueue():
-        from sla.tasks import recompute_open_deadlines
+    def announce():
+        signals.calendar_changed.send(sender=Calendar, calendar_id=calendar_id)
 
-        recompute_open_deadlines.delay(calendar_id)
-
-    enqueue.sla_recompute_calendar = calendar_id
-    transaction.on_commit(enqueue)
+    announce.sla_recompute_calendar = calendar_id
+    transaction.on_commit(announce)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""`recompute_open_deadlines` after a calendar change: open targets of open tickets move, met,
+"""`sla_recompute_for_calendar` after a calendar change: open targets of open tickets move, met,
 breached and overdue ones do not, one history event per changed ticket, and a second run changes
 nothing."""
 
@@ -9,10 +9,10 @@ import pytest
 from sla import services
 from sla.choices import Status, TargetState
 from sla.models import Calendar
-from sla.tasks import recompute_open_deadlines
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services as ticket_services
 from tickets.models import EventCode, Ticket, TicketEvent
+from tickets.tasks import sla_recompute_for_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _close_tuesday():
 
 def _run(calendar):
     with clock(NOON):
-        return recompute_open_deadlines(calendar.pk, version=calendar.version)
+        return sla_recompute_for_calendar(calendar.pk)
 
 
 def test_a_new_closure_moves_open_deadlines_once(file_ticket, users):
@@ -88,7 +88,7 @@ def test_resolved_tickets_and_other_calendars_are_left_alone(file_ticket, users)
 
 
 def test_the_task_works_in_batches(file_ticket):
-    from tickets.services import sla
+    from tickets.services import sla_recompute as sla
 
     tickets = [file_at(file_ticket, MONDAY_10, severity="minor", idempotency_key="") for _ in range(5)]
     calendar = _close_tuesday()

@@ -1,5 +1,6 @@
-"""The SLA state: which target drives it, how it follows the clock (`sla_state_at`), and the
-refresh the escalation scan calls (`sla_state_refresh`)."""
+"""The SLA state of filed tickets: which target drives it, how it follows the clock
+(`sla.engine.clock.sla_state`), and the stored state and escalation cursor
+(`tickets.services.sla.sla_state_compute`)."""
 
 from datetime import timedelta
 
@@ -10,7 +11,8 @@ from sla.choices import SlaState, Status
 from tests.tickets.conftest import login_as
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services
-from tickets.services.sla import sla_escalation_instants, sla_state_at, sla_state_compute, sla_state_refresh
+from sla.engine import clock as target_clock
+from tickets.services.sla import sla_state_compute
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +34,22 @@ def severe(file_ticket):
     ],
 )
 def test_the_state_follows_the_clock(severe, at, state):
-    assert sla_state_at(ticket=severe, now=at) == state
+    assert target_clock.sla_state(severe, at) == state
 
 
-def test_refresh_stores_the_state_once_and_is_idempotent(severe):
+def test_compute_sets_the_state_once_and_then_changes_nothing(severe):
     at = berlin(2026, 11, 23, 14, 31)
-    assert sla_state_refresh(ticket=severe, now=at) is True
-    severe.refresh_from_db()
+    assert sla_state_compute(ticket=severe, now=at) == ["sla_state"]
     assert severe.sla_state == SlaState.AT_RISK
-    assert sla_state_refresh(ticket=severe, now=at) is False
+    assert sla_state_compute(ticket=severe, now=at) == []
 
 
 def test_compute_changes_nothing_on_a_ticket_that_is_up_to_date(severe):
     assert sla_state_compute(ticket=severe, now=MONDAY_10 + timedelta(minutes=1)) == []
 
 
-def test_the_escalation_instants_are_the_open_targets_warning_and_due(severe):
-    instants = [(i.target, i.level, i.at) for i in sla_escalation_instants(severe)]
+def test_the_escalation_levels_are_the_open_targets_warning_and_due(severe):
+    instants = [(i.target, i.level, i.at) for i in target_clock.levels(severe, None, ticket_open=True)]
     assert instants == [
         ("reaction", "warning", berlin(2026, 11, 23, 14, 30)),
         ("reaction", "breach", berlin(2026, 11, 23, 16, 0)),
@@ -59,21 +60,21 @@ def test_a_met_ticket_has_nothing_to_escalate(severe, users):
     with clock(berlin(2026, 11, 23, 11, 0)):
         services.comment_add(ticket=severe, author=users["agent"], body="Schon dabei.")
     severe.refresh_from_db()
-    assert sla_escalation_instants(severe) == [] and severe.next_escalation_at is None
-    assert sla_state_at(ticket=severe, now=berlin(2026, 11, 30, 12, 0)) == SlaState.MET
+    assert target_clock.levels(severe, None, ticket_open=True) == [] and severe.next_escalation_at is None
+    assert target_clock.sla_state(severe, berlin(2026, 11, 30, 12, 0)) == SlaState.MET
 
 
 def test_the_reaction_drives_the_state_before_the_resolution(file_ticket, users):
     # POS severe: reaction 6h (due Monday 16:00), resolution 3d (due Thursday 10:00)
     ticket = file_at(file_ticket, MONDAY_10, "pos-customer", severity="severe")
-    assert sla_state_at(ticket=ticket, now=berlin(2026, 11, 23, 16, 0)) == SlaState.BREACHED
+    assert target_clock.sla_state(ticket, berlin(2026, 11, 23, 16, 0)) == SlaState.BREACHED
     with clock(berlin(2026, 11, 23, 11, 0)):
         services.ticket_change_status(ticket=ticket, actor=users["agent"], status=Status.IN_PROGRESS)
     ticket.refresh_from_db()
     # reacted: now the resolution target drives it
-    assert sla_state_at(ticket=ticket, now=berlin(2026, 11, 23, 16, 0)) == SlaState.ON_TRACK
-    assert sla_state_at(ticket=ticket, now=berlin(2026, 11, 25, 13, 0)) == SlaState.AT_RISK
-    assert sla_state_at(ticket=ticket, now=berlin(2026, 11, 26, 10, 0)) == SlaState.BREACHED
+    assert target_clock.sla_state(ticket, berlin(2026, 11, 23, 16, 0)) == SlaState.ON_TRACK
+    assert target_clock.sla_state(ticket, berlin(2026, 11, 25, 13, 0)) == SlaState.AT_RISK
+    assert target_clock.sla_state(ticket, berlin(2026, 11, 26, 10, 0)) == SlaState.BREACHED
 
 
 def test_a_breached_reaction_keeps_the_ticket_breached(file_ticket, users):
@@ -82,7 +83,7 @@ def test_a_breached_reaction_keeps_the_ticket_breached(file_ticket, users):
         services.comment_add(ticket=ticket, author=users["agent"], body="Entschuldigung, wir sind dran.")
     ticket.refresh_from_db()
     assert ticket.sla_state == SlaState.BREACHED
-    assert sla_state_at(ticket=ticket, now=berlin(2026, 11, 23, 17, 1)) == SlaState.BREACHED
+    assert target_clock.sla_state(ticket, berlin(2026, 11, 23, 17, 1)) == SlaState.BREACHED
 
 
 def test_the_ticket_page_shows_an_overdue_reaction_even_before_the_scan_stored_it(severe, users, client):

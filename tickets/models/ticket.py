@@ -5,41 +5,15 @@ No domain logic here: every write goes through `tickets.services`."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sla.choices import Category, Severity, SlaState, Status, TargetState
 from tickets.choices import Channel
+from tickets.sla_expressions import QUEUE_BUCKET, QUEUE_SORT_AT
 
-# The agent queue's order, kept by the database itself (stored generated columns, so no writer can
-# forget it): bucket 0 = an open ticket with a deadline that is running or was missed, ordered by
-# that deadline (so breached tickets come first, the longest overdue at the top, then the nearest
-# deadline); bucket 1 = open without such a deadline (no SLA, the resolution clock is paused, or
-# every target is met), oldest report first; bucket 2 = resolved and closed, oldest first. The
-# deadline is the reaction's while nobody has reacted or when the reaction came late, else the
-# resolution's while that target is open or breached. Ties go to the lower id (filed earlier).
-# See `tickets.selectors_queue`.
-QUEUE_DONE_STATUSES = (Status.RESOLVED.value, Status.CLOSED.value)
-_REACTION_RUNNING = Q(reaction_due_at__isnull=False) & (
-    Q(first_reaction_at__isnull=True) | Q(reaction_state=TargetState.BREACHED.value)
-)
-_RESOLUTION_RUNNING = Q(
-    resolution_due_at__isnull=False, resolution_state__in=(TargetState.OPEN.value, TargetState.BREACHED.value)
-)
-QUEUE_DUE = models.Case(
-    models.When(status__in=QUEUE_DONE_STATUSES, then=models.Value(None)),
-    models.When(_REACTION_RUNNING, then=models.F("reaction_due_at")),
-    models.When(_RESOLUTION_RUNNING, then=models.F("resolution_due_at")),
-    default=models.Value(None),
-    output_field=models.DateTimeField(),
-)
-QUEUE_BUCKET = models.Case(
-    models.When(status__in=QUEUE_DONE_STATUSES, then=models.Value(2)),
-    models.When(_REACTION_RUNNING | _RESOLUTION_RUNNING, then=models.Value(0)),
-    default=models.Value(1),
-    output_field=models.SmallIntegerField(),
-)
+# The agent queue's order is kept by the database itself: stored generated columns, so no writer
+# can forget it (`tickets.sla_expressions`, the clock's `queue_position`; `tickets.selectors_queue`).
 
 
 class Ticket(models.Model):
@@ -127,6 +101,10 @@ class Ticket(models.Model):
     reaction_target = models.CharField(_("reaction target"), max_length=20, blank=True)
     resolution_target = models.CharField(_("resolution target"), max_length=20, blank=True)
     warning_threshold_percent = models.PositiveSmallIntegerField(_("warning threshold (%)"), null=True, blank=True)
+    post_breach_after = models.CharField(
+        _("escalate again after"), max_length=20, blank=True,
+        help_text=_("Business time after a missed deadline when managers are told again (the policy's, at filing)."),
+    )
     # Outcome per target; empty = the ticket has no such target.
     reaction_state = models.CharField(
         _("reaction target state"), max_length=10, choices=TargetState.choices, blank=True
@@ -141,14 +119,17 @@ class Ticket(models.Model):
     resolution_paused_since = models.DateTimeField(_("resolution clock paused since"), null=True, blank=True)
     reaction_warning_at = models.DateTimeField(_("reaction warning at"), null=True, blank=True)
     resolution_warning_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
-    # The earliest future warning or due instant of an open target: the escalation scan's cursor.
+    # The earliest escalation level of an open target that has not fired yet (passed or not): the
+    # escalation scan's cursor. The levels that fired are bits (`sla.engine.clock.level_bit`),
+    # written only by the escalation scan, whose escalation rows say once-ever.
     next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True, db_index=True)
+    escalations_fired = models.PositiveSmallIntegerField(_("escalation levels fired"), default=0, editable=False)
 
     queue_bucket = models.GeneratedField(
         expression=QUEUE_BUCKET, output_field=models.SmallIntegerField(), db_persist=True, verbose_name=_("queue group")
     )
     queue_sort_at = models.GeneratedField(
-        expression=Coalesce(QUEUE_DUE, models.F("reported_at")),
+        expression=QUEUE_SORT_AT,
         output_field=models.DateTimeField(),
         db_persist=True,
         verbose_name=_("queue position"),

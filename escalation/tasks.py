@@ -1,0 +1,13 @@
+"""Background work of escalation. Tasks take ids, are idempotent and are enqueued on commit."""
+
+from celery import shared_task
+
+from .services import escalation_scan as scan
+
+
+@shared_task(acks_late=True)
+def escalation_scan() -> dict:
+    """Every minute (beat): escalate the warning, breach and post-breach levels that fell due.
+    Idempotent and safe to run in several workers at once (`escalation.services`)."""
+    fired = scan()
+    return {"escalated": len(fired)}

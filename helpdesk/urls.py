@@ -39,7 +39,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("notifications/", include("notifications.urls")),
-    path("dashboard/", include("sla.urls_dashboard")),
+    path("dashboard/", include("reports.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -1,10 +1,10 @@
-# Indexes for the manager dashboard (sla.dashboard): every figure of a period counts the tickets
+# Indexes for the manager dashboard (reports): every figure of a period counts the tickets
 # whose reaction or resolution was decided in it, and the decision instants are these columns
-# (sla/dashboard/outcomes.py). With them PostgreSQL reads only the period's tickets (a BitmapOr
+# (reports/outcomes.py). With them PostgreSQL reads only the period's tickets (a BitmapOr
 # over the indexes, with reported_at and status, which are indexed already) instead of the whole
 # table: 1,000,000 tickets, 30 days: about 40,000 rows instead of a sequential scan of all.
 #
-# Plain SQL, not Meta.indexes: the dashboard (sla) owns the need, the tickets app the table. If
+# Plain SQL, not Meta.indexes: the dashboard (reports) owns the need, the tickets app the table. If
 # the tickets app adopts them in Ticket.Meta.indexes, replace this with AddIndex operations of
 # the same names. PostgreSQL builds them CONCURRENTLY (no lock on a live table), hence atomic=False.
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sla.choices import Severity, Status
+from tickets import sla_expressions
 from tickets.models import Ticket
 
 from . import outcomes
@@ -106,7 +107,7 @@ def dashboard_at_risk_tickets(*, flt: DashboardFilter, now: datetime, limit: int
     """Open tickets at risk now, the nearest due instant first (`outcomes.next_due`): one query.
     `ids` (from `dashboard_figures`) restricts it to those tickets."""
     warned = {
-        f"{target}_warned": Case(When(outcomes.warned_q(target, now), then=Value(True)), default=Value(False))
+        f"{target}_warned": Case(When(sla_expressions.is_warned(target, now), then=Value(True)), default=Value(False))
         for target in TARGETS
     }
     rows = (

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import Organisation
+from reports import selectors
 from sla.choices import Severity, Status
-from sla.dashboard import selectors
 from sla.models import Calendar
 from tests.factories import AgentFactory, OrganisationFactory, ResellerFactory, TeamFactory
-from tests.sla.dashboard_data import BREACHED, MET, OPEN, PAUSED, berlin, flt, make_ticket, reacted
+from tests.reports.dashboard_data import BREACHED, MET, OPEN, PAUSED, berlin, flt, make_ticket, reacted
 
 pytestmark = pytest.mark.django_db
 

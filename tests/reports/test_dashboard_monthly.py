@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from sla.dashboard.monthly import (
+from reports.monthly import (
     NOT_CHARGED,
     OUT_OF_HOURS,
     REGULAR,
@@ -21,7 +21,7 @@ from sla.dashboard.monthly import (
 )
 from sla.models import Calendar, Contract, Policy
 from tests.factories import AgentFactory, OrganisationFactory, UserFactory
-from tests.sla.dashboard_data import berlin, make_ticket, reacted
+from tests.reports.dashboard_data import berlin, make_ticket, reacted
 from tests.tickets.sla_helpers import clock
 from tickets.models import TimeEntry
 

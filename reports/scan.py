@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncWeek
 
+from tickets import sla_expressions
 from tickets.models import Ticket
 
 from . import outcomes
@@ -104,7 +105,7 @@ def candidates(flt: DashboardFilter, now: datetime, *, open_tickets: bool = True
     tickets = Ticket.objects.filter(flt.scope_q()).filter(
         outcomes.candidates_q(flt.start, flt.end, open_tickets=open_tickets)
     )
-    return tickets.alias(**{f"{target}_met_instant": outcomes.met_instant(target) for target in TARGETS})
+    return tickets.alias(**{f"{target}_met_instant": sla_expressions.met_at(target) for target in TARGETS})
 
 
 def _inner(flt: DashboardFilter, now: datetime, columns: dict):

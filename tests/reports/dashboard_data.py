@@ -10,8 +10,8 @@ import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from reports.filters import DashboardFilter, Period
 from sla.choices import Severity, SlaState, Status, TargetState
-from sla.dashboard.filters import DashboardFilter, Period
 from tickets.models import Ticket
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from sla.dashboard.filters import DashboardFilterForm, Period, dashboard_filter_from, period_days
-from tests.sla.dashboard_data import berlin
+from reports.filters import DashboardFilterForm, Period, dashboard_filter_from, period_days
+from tests.reports.dashboard_data import berlin
 
 TODAY = date(2026, 3, 11)  # a Wednesday
 

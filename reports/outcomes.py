@@ -1,6 +1,7 @@
-"""When a ticket's SLA target counts as met or breached, and when that was decided: database
-expressions over the bookkeeping fields that `tickets.services.sla` keeps (docs/architecture.md,
-"Manager dashboard", says the same in prose).
+"""When a ticket's SLA target counts as met or breached in a period, and when that was decided.
+The target states themselves are the target clock's (`sla.engine.clock`), as database expressions
+in `tickets.sla_expressions`; this module adds the periods (docs/architecture.md, "Manager
+dashboard", says the same in prose).
 
 - A **met** target was decided when it was met: the reaction at `first_reaction_at` (or, for a
   ticket resolved or closed before anybody reacted, at that instant), the resolution at
@@ -9,7 +10,7 @@ expressions over the bookkeeping fields that `tickets.services.sla` keeps (docs/
   the due instant has passed ("overdue", which the tickets app does not store until something
   happens). So a past period's figures do not change when a late reaction finally comes.
 - Open targets not yet due, paused resolution clocks and tickets without a target are undecided.
-- **At risk now** is the ticket state "at risk" (`tickets.services.sla.sla_state_at`) of an open
+- **At risk now** is the ticket state "at risk" (`sla.engine.clock.sla_state`) of an open
   ticket: no target breached or overdue, and an open target past its warning instant.
 
 Every function takes `now` (read once per request) and returns an expression or a Q object.
@@ -20,53 +21,31 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Case, DateTimeField, F, Q, When
-from django.db.models.functions import Coalesce
 
 from sla.choices import OPEN_STATUSES, TargetState
+from tickets import sla_expressions
 
-MET, BREACHED, OPEN = TargetState.MET.value, TargetState.BREACHED.value, TargetState.OPEN.value
+MET = TargetState.MET.value
 OPEN_STATUS_CODES = sorted(str(status) for status in OPEN_STATUSES)
 REACTION, RESOLUTION = "reaction", "resolution"
 TARGETS = (REACTION, RESOLUTION)
 
 
-def met_instant(target: str):
-    """The instant a target was met, if it was (read it only where `<target>_state` is "met")."""
-    if target == REACTION:
-        return Coalesce("first_reaction_at", "resolved_at", "closed_at")
-    return Coalesce("resolved_at", "closed_at")
-
-
 def met_in_q(target: str, start: datetime, end: datetime) -> Q:
-    """The target was met in [start, end); needs the alias `<target>_met_instant` (`met_instant`)."""
+    """The target was met in [start, end); needs the alias `<target>_met_instant` (`sla_expressions.met_at`)."""
     return Q(**{f"{target}_state": MET}) & between(f"{target}_met_instant", start, end)
 
 
 def breached_in_q(target: str, now: datetime, start: datetime, end: datetime) -> Q:
     """The target was breached in [start, end): its due instant passed then, unmet."""
-    return breached_q(target, now) & between(f"{target}_due_at", start, end)
-
-
-def breached_q(target: str, now: datetime) -> Q:
-    """The target is breached: stored so, or open and past its due instant."""
-    return Q(**{f"{target}_state": BREACHED}) | Q(**{f"{target}_state": OPEN, f"{target}_due_at__lte": now})
-
-
-def breached_at(target: str, now: datetime):
-    """The due instant of a breached target (None for any other ticket)."""
-    return Case(When(breached_q(target, now), then=F(f"{target}_due_at")), default=None, output_field=DateTimeField())
-
-
-def warned_q(target: str, now: datetime) -> Q:
-    """The target is open and past its warning instant."""
-    return Q(**{f"{target}_state": OPEN, f"{target}_warning_at__lte": now})
+    return sla_expressions.is_breached(target, now) & between(f"{target}_due_at", start, end)
 
 
 def next_due(now: datetime):
     """The due instant of the first warned open target (the at-risk list's order)."""
     return Case(
-        When(warned_q(REACTION, now), then=F("reaction_due_at")),
-        When(warned_q(RESOLUTION, now), then=F("resolution_due_at")),
+        When(sla_expressions.is_warned(REACTION, now), then=F("reaction_due_at")),
+        When(sla_expressions.is_warned(RESOLUTION, now), then=F("resolution_due_at")),
         default=None,
         output_field=DateTimeField(),
     )
@@ -94,13 +73,7 @@ def open_q() -> Q:
 
 def at_risk_q(now: datetime) -> Q:
     """An open ticket whose state now is "at risk" (see the module docstring)."""
-    any_breach = Q()
-    for target in TARGETS:
-        any_breach |= breached_q(target, now)
-    warned = Q()
-    for target in TARGETS:
-        warned |= warned_q(target, now)
-    return open_q() & warned & ~any_breach
+    return open_q() & sla_expressions.at_risk_q(now)
 
 
 def candidates_q(start: datetime, end: datetime, *, open_tickets: bool = True) -> Q:

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from sla.dashboard import exports
+from reports import exports
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory, UserFactory
-from tests.sla.dashboard_data import BREACHED, OPEN, berlin, make_ticket, reacted
+from tests.reports.dashboard_data import BREACHED, OPEN, berlin, make_ticket, reacted
 from tests.tickets.sla_helpers import clock
 
 pytestmark = pytest.mark.django_db

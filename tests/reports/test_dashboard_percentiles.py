@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sla.dashboard.percentiles import PercentileCont, interpolate, percentile_by_offset, rank_of, whole_seconds
+from reports.percentiles import PercentileCont, interpolate, percentile_by_offset, rank_of, whole_seconds
 from tests.factories import OrganisationFactory
-from tests.sla.dashboard_data import berlin, reacted
+from tests.reports.dashboard_data import berlin, reacted
 from tickets.models import Ticket
 
 

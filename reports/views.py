@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 
 from accounts import access
 
-from .dashboard import exports, selectors
-from .dashboard.charts import charts_for, figures_for
-from .dashboard.filters import MonthlyReportForm, dashboard_filter_from
-from .dashboard.monthly import NOT_CHARGED, OUT_OF_HOURS, REGULAR, monthly_report, report_month_default
+from . import exports, selectors
+from .charts import charts_for, figures_for
+from .filters import MonthlyReportForm, dashboard_filter_from
+from .monthly import NOT_CHARGED, OUT_OF_HOURS, REGULAR, monthly_report, report_month_default
 
 MANAGERS_ONLY = _("The dashboard and the reports are for managers.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -41,7 +41,7 @@ def dashboard_index(request):
             table_rows=selectors.TABLE_ROWS,
             list_rows=selectors.LIST_ROWS,
         )
-    return render(request, "sla/manager/dashboard.html", context)
+    return render(request, "reports/manager/dashboard.html", context)
 
 
 @_manager_view
@@ -73,7 +73,7 @@ def monthly_index(request):
     else:
         year, month = report_month_default(timezone.localdate())
         form = MonthlyReportForm(initial={"month": f"{year:04d}-{month:02d}"}, user=request.user)
-    return render(request, "sla/manager/monthly_index.html", {"form": form})
+    return render(request, "reports/manager/monthly_index.html", {"form": form})
 
 
 def _report(request, customer_number: str, year: int, month: int):
@@ -86,7 +86,7 @@ def _report(request, customer_number: str, year: int, month: int):
 @_manager_view
 def monthly_report_page(request, customer_number: str, year: int, month: int):
     report = _report(request, customer_number, year, month)
-    return render(request, "sla/manager/monthly_report.html", {
+    return render(request, "reports/manager/monthly_report.html", {
         "report": report,
         "regular_entries": report.entries_of(REGULAR),
         "out_of_hours_entries": report.entries_of(OUT_OF_HOURS),

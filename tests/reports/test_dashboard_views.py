@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from sla.choices import Severity
 from tests.factories import AgentFactory, OrganisationFactory, TeamFactory, UserFactory
-from tests.sla.dashboard_data import OPEN, berlin, make_ticket, reacted
+from tests.reports.dashboard_data import OPEN, berlin, make_ticket, reacted
 from tests.tickets.sla_helpers import clock
 
 pytestmark = pytest.mark.django_db

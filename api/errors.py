@@ -3,8 +3,9 @@
     {"code": "invalid", "detail": "Please correct the marked fields.", "fields": {"subject": ["…"]}}
 
 `code` is stable (DRF's codes: invalid, not_authenticated, authentication_failed,
-permission_denied, not_found, method_not_allowed, throttled, parse_error, …, or a ticket rule's
-code such as "transition"); `detail` is a sentence for people; `fields` appears for field errors.
+permission_denied, not_found, method_not_allowed, throttled, parse_error, …, a ticket rule's
+code such as "transition", or "idempotency_conflict" (409: a filing's key reused for another
+filing)); `detail` is a sentence for people; `fields` appears for field errors.
 Services raise Django's ValidationError / PermissionDenied / Http404: they are mapped here, so
 the API says what the portal says."""
 
@@ -17,10 +18,19 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tickets.services import IdempotencyConflict
+
 NON_FIELD = "non_field_errors"
 
 
+class IdempotencyConflictError(exceptions.APIException):
+    status_code = 409
+    default_code = "idempotency_conflict"
+
+
 def _from_django(exc: Exception) -> exceptions.APIException:
+    if isinstance(exc, IdempotencyConflict):
+        return IdempotencyConflictError(str(exc))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {(NON_FIELD if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}

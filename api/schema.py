@@ -59,9 +59,10 @@ def add_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_STATUSES.items():
-                responses.setdefault(
-                    code,
-                    {"description": description,
-                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                )
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():  # also an operation's own, such as a 409
+                if code.startswith(("4", "5")):
+                    response.setdefault(
+                        "content", {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                    )
     return result

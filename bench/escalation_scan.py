@@ -46,9 +46,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import Organisation, Team, User  # noqa: E402
+from escalation.models import Escalation  # noqa: E402
+from escalation.services import escalation_scan  # noqa: E402
 from notifications.models import Notification, OutboxMail  # noqa: E402
-from sla.models import Escalation, Policy  # noqa: E402
-from sla.services.escalation import escalation_scan  # noqa: E402
+from sla.models import Policy  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
 DUE_PREFIX, OTHER_PREFIX = "BD", "BX"  # references of the bench's tickets: BD000000001, BX000000001

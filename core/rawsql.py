@@ -2,19 +2,60 @@
 
 Building a queryset with joins costs Django about 0.3-0.5 ms of CPU before the database sees it.
 Filing a ticket through the API (bench/api_create.py: 200 a second on two cores) cannot afford
-that for each of its lookups, so those statements are written out once: `select` lists a model's
-columns, and `instances` turns the row back into model instances with the same converters a
-queryset applies (JSON, SQLite's dates and times), so callers get ordinary, saved instances.
-Each statement has a test that compares it with the queryset it replaces."""
+that for each of its lookups, so those statements are written out once, in the app that owns the
+rule, and are that rule's only definition (its callers off the filing path use it too):
+
+- `statement` builds the text once per database from the models: every table and column name
+  comes from `Model._meta` (`Names.table`, `Names.column`, `Names.select`), quoted by that
+  database's `quote_name`, so a renamed table or column cannot leave a stale name behind;
+- `fetch_one` / `fetch_all` run it, and `instances` turns the row back into model instances with
+  the same converters a queryset applies (JSON, SQLite's dates and times), so callers get
+  ordinary, saved instances.
+
+Each statement has a test over generated data that checks it against its rule."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import connections
 
 
-def select(model, alias: str) -> str:
-    """Every column of `model`, in field order, as `alias."column"` (for a SELECT list)."""
-    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+class Names:
+    """Quoted table and column names of models, for writing a statement for one database."""
+
+    def __init__(self, using: str = "default") -> None:
+        self.quote = connections[using].ops.quote_name
+
+    def table(self, model) -> str:
+        """The model's table, quoted."""
+        return self.quote(model._meta.db_table)
+
+    def column(self, alias: str, model, field: str) -> str:
+        """`alias."column"` of the model's field `field` (a name, e.g. "organisation" gives its
+        "organisation_id"; "pk" the primary key)."""
+        found = model._meta.pk if field == "pk" else model._meta.get_field(field)
+        return f"{alias}.{self.quote(found.column)}"
+
+    def select(self, model, alias: str) -> str:
+        """Every column of `model`, in field order, as `alias."column"` (a SELECT list for `instances`)."""
+        return ", ".join(f"{alias}.{self.quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def statement(build: Callable[[Names], str]) -> Callable[[str], str]:
+    """Decorator: `build(names)` writes the statement; the result gives its text for a database
+    alias, built on first use and kept."""
+    texts: dict[str, str] = {}
+
+    def text(using: str = "default") -> str:
+        found = texts.get(using)
+        if found is None:
+            found = texts[using] = build(Names(using))
+        return found
+
+    text.__doc__ = build.__doc__
+    text.__name__ = build.__name__
+    return text
 
 
 _converters: dict[tuple, list] = {}
@@ -45,7 +86,7 @@ def _instance(model, values, connection):
 
 
 def instances(row, models, *, using: str = "default") -> tuple:
-    """Split `row` (the columns of `select(model, …)` for each of `models`, in order, then any
+    """Split `row` (the columns of `Names.select(model, …)` for each of `models`, in order, then any
     further values) into instances; a model whose primary key is NULL (an outer join that found
     nothing) gives None. Returns the instances followed by the further values."""
     connection = connections[using]

@@ -1,6 +1,7 @@
 """Settings for every deployment. Every difference between deployments is an environment
 variable; `.env.example` documents each one."""
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "reports",
     "api",
 ]
+# Development only: the load generator (`manage.py generate_load`) where the source tree has bench/ (not the image).
+if importlib.util.find_spec("bench") and importlib.util.find_spec("bench.loadgen"):
+    INSTALLED_APPS.append("bench.loadgen")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -223,8 +227,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 ESCALATION_SCAN_INTERVAL = float(os.environ.get("ESCALATION_SCAN_INTERVAL", "60"))
 _tick_expiry = max(ESCALATION_SCAN_INTERVAL - 5, 30)
 CELERY_BEAT_SCHEDULE: dict = {
+    # The entry keeps its name: beat's database scheduler updates the stored entry of that name
+    # (escalation migration 0002 moved stored entries from the task's old name, sla.tasks.…).
     "sla-escalation-scan": {
-        "task": "sla.tasks.escalation_scan",
+        "task": "escalation.tasks.escalation_scan",
         "schedule": ESCALATION_SCAN_INTERVAL,
         "options": {"expires": _tick_expiry},
     },
@@ -234,8 +240,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": _tick_expiry},
     },
 }
-# Test hook only (tests/services): seconds the escalation scan sleeps after locking a batch.
-ESCALATION_SCAN_TEST_DELAY = float(os.environ.get("ESCALATION_SCAN_TEST_DELAY", "0"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,11 +1,11 @@
 """Outbox mails rendered at sending time, in the recipient's language and time zone.
 
-Templates: ``notifications/email/<kind>_subject.txt``, ``<kind>.txt`` and ``<kind>.html`` (the
-HTML ones extend the tickets' mail layout). A kind may add context through `MAIL_CONTEXT`."""
+The templates and extra context come from the mail's kind (`notifications.kinds.Kind`):
+``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html``. A mail of a kind that is not
+registered cannot be rendered: it fails like any other sending error and is retried, then given up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,32 +13,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 
-from accounts.formatting import format_moment, time_zone_for
+from accounts.formatting import time_zone_for
 
-from .kinds import SLA_ESCALATION, SLA_SUBJECTS, SLA_TEXTS, agent_ticket_path
+from .kinds import kind_for
 from .models import OutboxMail
 
 
-def _sla_escalation_context(mail: OutboxMail) -> dict:
-    """The headline and subject of an escalation mail, whole sentences from `kinds`."""
-    payload = mail.payload or {}
-    key = (payload.get("level"), payload.get("target"))
-    reference = mail.ticket.reference if mail.ticket else payload.get("reference", "")
-    due = format_moment(parse_datetime(payload.get("due_at") or ""), mail.recipient)
-    return {
-        "level": payload.get("level"),
-        "target": payload.get("target"),
-        "due": due,
-        "headline": str(SLA_TEXTS[key]) % {"reference": reference, "due": due},
-        "url": settings.SITE_URL + agent_ticket_path(reference),
-        "subject": str(SLA_SUBJECTS[key])
-        % {"reference": reference, "subject": mail.ticket.subject if mail.ticket else ""},
-    }
-
-
-MAIL_CONTEXT: dict[str, Callable[[OutboxMail], dict]] = {SLA_ESCALATION: _sla_escalation_context}
+class UnknownKind(LookupError):
+    """An outbox mail of a kind no installed app registered."""
 
 
 def message_id_for(mail: OutboxMail) -> str:
@@ -50,15 +33,20 @@ def message_id_for(mail: OutboxMail) -> str:
 
 def mail_render(*, mail: OutboxMail) -> EmailMultiAlternatives:
     recipient, ticket = mail.recipient, mail.ticket
+    kind = kind_for(mail.kind)
+    if kind is None:
+        raise UnknownKind(f"no notification kind {mail.kind!r} is registered")
     language = recipient.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(time_zone_for(recipient)):
         context = {"recipient": recipient, "ticket": ticket, "payload": mail.payload}
         if ticket is not None:
             context["url"] = settings.SITE_URL + reverse("tickets:detail", kwargs={"reference": ticket.reference})
-        context.update(MAIL_CONTEXT.get(mail.kind, lambda _mail: {})(mail))
-        subject = " ".join(render_to_string(f"notifications/email/{mail.kind}_subject.txt", context).split())
-        text = render_to_string(f"notifications/email/{mail.kind}.txt", context)
-        html = render_to_string(f"notifications/email/{mail.kind}.html", context)
+        if kind.mail_context is not None:
+            context.update(kind.mail_context(mail))
+        prefix = kind.mail_template_prefix
+        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        text = render_to_string(f"{prefix}.txt", context)
+        html = render_to_string(f"{prefix}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["Message-ID"] = message_id_for(mail)

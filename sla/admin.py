@@ -16,7 +16,6 @@ from .models import (
     Closure,
     Contract,
     ContractOverride,
-    Escalation,
     Holiday,
     OpeningHours,
     Policy,
@@ -330,19 +329,3 @@ class ContractAdmin(admin.ModelAdmin):
             (changed.append((row, override_form.changed_data)) if override_form.initial else new.append(row))
             override_form.instance = row
         _record(formset, new, changed, deleted)
-
-
-@admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    """Read only: escalations are written by the scan, once each."""
-
-    list_display = ["ticket", "target", "level", "due_at", "fired_at"]
-    list_filter = ["target", "level"]
-    search_fields = ["ticket__reference"]
-    readonly_fields = ["ticket", "target", "level", "due_at", "fired_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import rawsql
 
-from .models import Calendar, Contract, Policy, PolicyTarget
+from .models import Calendar, Contract, ContractOverride, Policy, PolicyTarget
 from .models.calendars import Weekday, format_minute
 
 
@@ -26,64 +26,75 @@ def contract_overlapping(
     return contracts.order_by("valid_from").first()
 
 
-def contract_for(*, organisation, on: date) -> Contract | None:
-    """The organisation's contract valid on the (inclusive) date `on`."""
-    return (
-        Contract.objects.filter(organisation=organisation, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .select_related("policy__calendar")
-        .order_by("-valid_from")
-        .first()
-    )
-
-
-def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
-    """The policy that governs a ticket of `category` reported by `organisation` at `at`.
-
-    The contract valid on the local date of `at` (project time zone) decides; a category override of
-    that contract wins over its policy. None when the organisation has no valid contract."""
-    contract = contract_for(organisation=organisation, on=timezone.localdate(at))
-    if contract is None:
-        return None
-    override = contract.overrides.filter(category=category).select_related("policy__calendar").first()
-    return override.policy if override else contract.policy
-
-
-# --- the policy of a new ticket, in one statement -----------------------------------------------
+# --- the policy that governs a ticket: one statement, the rule's only definition ----------------
 #
 # Filing a ticket asks which policy and targets apply. Through the ORM that is three queries or one
 # with two subqueries, whose construction alone costs about 2 ms of CPU per ticket: a fifth of the
-# budget for filing 200 tickets a second (bench/api_create.py). So the statement is written out
-# (core.rawsql); tests/sla/test_sla_policies.py checks it against `policy_for` and the targets.
+# budget for filing 200 tickets a second (bench/api_create.py). So the rule is written out once,
+# as this statement (core.rawsql), and every caller asks it: `policy_for` (the portal's support
+# status, the demo) and `policy_target_for` (filing, previews). tests/sla/test_sla_policy_statement.py
+# checks it against the rule over generated contracts, overrides and targets.
 
-_TARGET_SQL = """
-SELECT {policy}, {calendar}, t."reaction_target", t."resolution_target"
-FROM "sla_policytarget" t
-JOIN "sla_policy" p ON p."id" = t."policy_id"
-JOIN "sla_calendar" c ON c."id" = p."calendar_id"
-WHERE t."severity" = %s AND t."policy_id" = (
+@rawsql.statement
+def _policy_statement(names: rawsql.Names) -> str:
+    """Params: severity (None: no targets), category, organisation id, the local date twice.
+
+    The organisation's contract valid on the date (valid_from <= date <= valid_until, open end
+    when valid_until is NULL; the latest start should contracts overlap) decides; its override for
+    the category wins over its policy. One row: the policy, its calendar, and the reaction and
+    resolution targets for the severity (NULL without a target); no row without a valid contract."""
+    n = names.column
+    return f"""
+SELECT {names.select(Policy, "p")}, {names.select(Calendar, "c")},
+       {n("t", PolicyTarget, "reaction_target")}, {n("t", PolicyTarget, "resolution_target")}
+FROM {names.table(Policy)} p
+JOIN {names.table(Calendar)} c ON {n("c", Calendar, "pk")} = {n("p", Policy, "calendar")}
+LEFT JOIN {names.table(PolicyTarget)} t
+    ON {n("t", PolicyTarget, "policy")} = {n("p", Policy, "pk")} AND {n("t", PolicyTarget, "severity")} = %s
+WHERE {n("p", Policy, "pk")} = (
     SELECT COALESCE(
-        (SELECT o."policy_id" FROM "sla_contractoverride" o WHERE o."contract_id" = k."id" AND o."category" = %s),
-        k."policy_id")
-    FROM "sla_contract" k
-    WHERE k."organisation_id" = %s AND k."valid_from" <= %s AND (k."valid_until" IS NULL OR k."valid_until" >= %s)
-    ORDER BY k."valid_from" DESC
+        (SELECT {n("o", ContractOverride, "policy")} FROM {names.table(ContractOverride)} o
+         WHERE {n("o", ContractOverride, "contract")} = {n("k", Contract, "pk")}
+           AND {n("o", ContractOverride, "category")} = %s),
+        {n("k", Contract, "policy")})
+    FROM {names.table(Contract)} k
+    WHERE {n("k", Contract, "organisation")} = %s AND {n("k", Contract, "valid_from")} <= %s
+      AND ({n("k", Contract, "valid_until")} IS NULL OR {n("k", Contract, "valid_until")} >= %s)
+    ORDER BY {n("k", Contract, "valid_from")} DESC
     LIMIT 1)
-"""
-_TARGET_STATEMENT = _TARGET_SQL.format(policy=rawsql.select(Policy, "p"), calendar=rawsql.select(Calendar, "c"))
+"""  # noqa: S608 (only quoted names from the models are interpolated; values are parameters)
+
+
+def _governing(*, organisation, category: str, on: date, severity: str | None):
+    """(policy with its calendar, reaction target text or None, resolution target text or None),
+    or None without a valid contract."""
+    using = router.db_for_read(Policy)
+    found = rawsql.fetch_one(_policy_statement(using), [severity, category, organisation.pk, on, on],
+                             [Policy, Calendar], using=using)
+    if found is None:
+        return None
+    policy, calendar, reaction, resolution = found
+    policy.calendar = calendar
+    return policy, reaction, resolution
+
+
+def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
+    """The policy (its calendar loaded) that governs a ticket of `category` reported by
+    `organisation` at `at`: the contract valid on the local date of `at` (project time zone)
+    decides, a category override of that contract wins over its policy. None when the
+    organisation has no valid contract."""
+    found = _governing(organisation=organisation, category=category, on=timezone.localdate(at), severity=None)
+    return None if found is None else found[0]
 
 
 def policy_target_for(*, organisation, category: str, severity: str, on: date) -> tuple[Policy, str, str] | None:
     """(policy with its calendar loaded, reaction target text, resolution target text) for a ticket
     of `category` and `severity` of `organisation` on the local date `on`, by the rule of
     `policy_for`; None without a valid contract or without a target for the severity."""
-    found = rawsql.fetch_one(_TARGET_STATEMENT, [severity, category, organisation.pk, on, on], [Policy, Calendar],
-                             using=router.db_for_read(PolicyTarget))
-    if found is None:
+    found = _governing(organisation=organisation, category=category, on=on, severity=severity)
+    if found is None or found[1] is None:
         return None
-    policy, calendar, reaction, resolution = found
-    policy.calendar = calendar
-    return policy, reaction, resolution
+    return found
 
 
 def calendar_by_slug(*, slug: str) -> Calendar | None:

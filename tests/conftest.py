@@ -23,14 +23,22 @@ def _english_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+# The clock the demo data was last seeded with in this process (its deadlines are relative to
+# it): tests compare with `demo["now"]`, never with a later `timezone.now()`.
+_demo_seeded_at = None
+
+
 def _seed_demo() -> None:
     import os
 
     from django.core.management import call_command
     from django.test import override_settings
+    from django.utils import timezone
 
     from helpdesk.celery import app
 
+    global _demo_seeded_at
+    now = timezone.now()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
@@ -38,9 +46,10 @@ def _seed_demo() -> None:
             override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
             open(os.devnull, "w") as devnull,
         ):
-            call_command("seed_demo", stdout=devnull)
+            call_command("seed_demo", stdout=devnull, now=now)
     finally:
         app.conf.task_always_eager = eager
+    _demo_seeded_at = now
 
 
 @pytest.fixture(scope="session")
@@ -95,4 +104,5 @@ def demo(db):
         "users": {u.username: u for u in User.objects.all()},
         "organisations": {o.customer_number: o for o in Organisation.objects.all()},
         "teams": {t.slug: t for t in Team.objects.all()},
+        "now": _demo_seeded_at,  # the clock the demo was seeded with
     }

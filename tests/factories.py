@@ -3,6 +3,7 @@
 import factory
 
 from accounts.models import Organisation, Role, Team, User
+from api import keys
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -83,4 +84,27 @@ class TicketFactory(factory.django.DjangoModelFactory):
         from tickets.services import ticket_create
 
         kwargs.setdefault("actor", kwargs["requester"])
-        return ticket_create(**kwargs)
+        return ticket_create(**kwargs).ticket
+
+
+class TeamRouteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.TeamRoute"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = ""
+    team = factory.SubFactory(TeamFactory)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A stored token row; `secret` (not a field) is the key whose hash it stores."""
+
+    class Meta:
+        model = "api.ApiToken"
+        exclude = ["secret"]
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"ERP-Schnittstelle {n}")
+    secret = factory.Sequence(lambda n: f"hdt_generated-key-{n}")
+    prefix = factory.LazyAttribute(lambda token: token.secret[:12])
+    key_hash = factory.LazyAttribute(lambda token: keys.key_hash(token.secret))

@@ -255,23 +255,19 @@ def _reported_at(*, organisation, fields, hours_ago, now, start_of_year):
 
 
 def seed(context: dict[str, object]) -> dict[str, object]:
+    """The demo routes and tickets; deadlines relative to `context["now"]` (the seeding's clock)."""
     organisations, users, teams = context["organisations"], context["users"], context["teams"]
     for org_key, category, slug in ROUTES:
         TeamRoute.objects.update_or_create(
             organisation=organisations[org_key], category=category, defaults={"team": teams[slug]}
         )
-    now = timezone.now()
+    now = context.get("now") or timezone.now()
     start_of_year = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     tickets: dict[str, Ticket] = {}
     created = []
     for marker, requester_name, hours_ago, fields, script in TICKETS:
         requester = users[requester_name]
-        key = f"demo:{marker}"
-        existing = Ticket.objects.filter(requester=requester, idempotency_key=key).first()
-        if existing is not None:
-            tickets[marker] = existing
-            continue
-        ticket = services.ticket_create(
+        filed = services.ticket_create(
             organisation=requester.organisation,
             requester=requester,
             actor=requester,
@@ -280,11 +276,12 @@ def seed(context: dict[str, object]) -> dict[str, object]:
                 organisation=requester.organisation, fields=fields, hours_ago=hours_ago, now=now,
                 start_of_year=start_of_year,
             ),
-            idempotency_key=key,
+            idempotency_key=f"demo:{marker}",  # seeding again finds the ticket seeded before
             **fields,
         )
-        _run(ticket, users, script)
-        tickets[marker] = ticket
-        created.append(ticket.pk)
+        tickets[marker] = filed.ticket
+        if filed.created:
+            _run(filed.ticket, users, script)
+            created.append(filed.ticket.pk)
     notifications.mark_as_sent(event_ids=TicketEvent.objects.filter(ticket_id__in=created).values_list("pk", flat=True))
     return {"tickets": tickets}

@@ -7,8 +7,15 @@
 3. else its default route (empty category),
 4. else no team: the ticket waits in the unrouted queue.
 
+A route to an inactive team counts as no route.
+
 Demo: Müller → de-1st-level, Acme → us-desk, Frischmarkt faults and data loss → pos-hotline
-(its other requests → de-1st-level), Bäckerei Schröder → PartnerSoft Support."""
+(its other requests → de-1st-level), Bäckerei Schröder → PartnerSoft Support.
+
+`team_for` is the rule's only definition. Asked for every new ticket, so its one read is written
+out (core.rawsql): building the equivalent querysets cost more CPU than the rest of a filing
+(bench/api_create.py). tests/tickets/test_routing_statement.py checks `team_for` against the rule
+over generated organisations, resellers, teams and routes."""
 
 from django.db import router
 
@@ -16,42 +23,40 @@ from accounts.models import Organisation, Team
 from core import rawsql
 from tickets.models import TeamRoute
 
-# Asked for every new ticket, so written out (core.rawsql) as one statement: the routes to
-# active teams, as TeamRoute.objects.filter(organisation=…, category__in=[category, ""],
-# team__is_active=True).select_related("team"), and the support partner's first active team by name
-# (category NULL), as Team.objects.filter(organisation=partner, is_active=True).order_by("name")
-# .first(); tests/tickets/test_tickets_create.py compares them.
-_CANDIDATES_SQL = """
-SELECT {team}, r."category"
-FROM "tickets_teamroute" r
-JOIN "accounts_team" t ON t."id" = r."team_id"
-WHERE r."organisation_id" = %s AND r."category" IN (%s, '') AND t."is_active"
+
+@rawsql.statement
+def _candidates_statement(names: rawsql.Names) -> str:
+    """Params: organisation id, category, support partner id (None without one).
+
+    Rows (team, route category): the organisation's routes for the category and the default ("")
+    to active teams, then the support partner's first active team by name (category NULL)."""
+    n = names.column
+    return f"""
+SELECT {names.select(Team, "t")}, {n("r", TeamRoute, "category")}
+FROM {names.table(TeamRoute)} r
+JOIN {names.table(Team)} t ON {n("t", Team, "pk")} = {n("r", TeamRoute, "team")}
+WHERE {n("r", TeamRoute, "organisation")} = %s AND {n("r", TeamRoute, "category")} IN (%s, '')
+  AND {n("t", Team, "is_active")}
 UNION ALL
 SELECT * FROM (
-    SELECT {team}, NULL FROM "accounts_team" t WHERE t."organisation_id" = %s AND t."is_active"
-    ORDER BY t."name" LIMIT 1
+    SELECT {names.select(Team, "t")}, NULL FROM {names.table(Team)} t
+    WHERE {n("t", Team, "organisation")} = %s AND {n("t", Team, "is_active")}
+    ORDER BY {n("t", Team, "name")} LIMIT 1
 ) partner_team
-"""
-_CANDIDATES_STATEMENT = _CANDIDATES_SQL.format(team=rawsql.select(Team, "t"))
-
-
-def routing_candidates(*, organisation: Organisation, category: str) -> tuple[dict[str, Team], Team | None]:
-    """({category, or "" for the default route: team} of the organisation's routes to active teams,
-    the support partner's first active team by name or None)."""
-    rows = rawsql.fetch_all(
-        _CANDIDATES_STATEMENT, [organisation.pk, category, organisation.support_partner_id], [Team],
-        using=router.db_for_read(TeamRoute),
-    )
-    routes = {route_category: team for team, route_category in rows if route_category is not None}
-    partner_team = next((team for team, route_category in rows if route_category is None), None)
-    return routes, partner_team
+"""  # noqa: S608 (only quoted names from the models are interpolated; values are parameters)
 
 
 def team_for(*, organisation: Organisation, category: str) -> Team | None:
-    routes, partner_team = routing_candidates(organisation=organisation, category=category)
+    """The team that receives a new ticket of `category` filed for `organisation` (None: unrouted)."""
+    using = router.db_for_read(TeamRoute)
+    rows = rawsql.fetch_all(
+        _candidates_statement(using), [organisation.pk, category, organisation.support_partner_id], [Team],
+        using=using,
+    )
+    routes = {route_category: team for team, route_category in rows if route_category is not None}
     routed = routes.get(category) or routes.get("")
     if organisation.support_partner_id:
         if routed is not None and routed.organisation_id == organisation.support_partner_id:
             return routed
-        return partner_team
+        return next((team for team, route_category in rows if route_category is None), None)
     return routed

@@ -9,18 +9,12 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet, Sum
 
 from accounts import access
-from sla.models import Escalation
 from tickets.models import CannedReply, Ticket, TicketPresence, TimeEntry
 
 # An agent counts as "has it open" for this long after the last poll, and as "writing a reply"
 # for this long after the last keystroke the page reported.
 SEEN_SECONDS = 45
 TYPING_SECONDS = 20
-
-
-def escalations_for(*, ticket: Ticket) -> list:
-    """The escalation levels that fired for the ticket (for agents' eyes), in the order they fired."""
-    return list(Escalation.objects.filter(ticket=ticket).order_by("fired_at", "pk"))
 
 
 def time_entries_for(*, ticket: Ticket) -> list[TimeEntry]:

@@ -3,6 +3,7 @@ language: the text is made here, at display time, never stored."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -146,30 +147,33 @@ def _attachment_links(ticket, attachments) -> list[dict]:
     ]
 
 
-def _escalation_text(escalation) -> str:
-    texts = {
-        ("reaction", "warning"): _("Escalation: the reaction deadline is close."),
-        ("reaction", "breach"): _("Escalation: the reaction deadline was missed."),
-        ("reaction", "post_breach"): _("Escalation: the reaction deadline is still missed."),
-        ("resolution", "warning"): _("Escalation: the resolution deadline is close."),
-        ("resolution", "breach"): _("Escalation: the resolution deadline was missed."),
-        ("resolution", "post_breach"): _("Escalation: the resolution deadline is still missed."),
-    }
-    return texts.get((escalation.target, escalation.level), f"{escalation.target} {escalation.level}")
+# Extra timeline sources: apps above `tickets` (which `tickets` must not import) add their own
+# internal items to the agent workspace's timeline, e.g. `escalation` the levels that fired.
+TimelineSource = Callable[[object], Iterable[TimelineItem]]
+_SOURCES: list[TimelineSource] = []
+
+
+def timeline_source_register(source: TimelineSource) -> None:
+    """Add `source(ticket) -> items` to the workspace timeline (from an `AppConfig.ready()`; a
+    source registered twice counts once). Its items are for agents' eyes; it should cost one query."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def timeline_extra_items(*, ticket) -> list[TimelineItem]:
+    """The items of every registered source for the ticket (agents only: the workspace)."""
+    return [item for source in _SOURCES for item in source(ticket)]
 
 
 def timeline_for(
-    *, ticket, events: list[TicketEvent], attachments: dict[int, object], escalations=()
+    *, ticket, events: list[TicketEvent], attachments: dict[int, object], extra: Iterable[TimelineItem] = ()
 ) -> list[TimelineItem]:
     """Events (already filtered for the reader by `selectors.ticket_events_for_user`) as items;
     a reply or note carries its text and files; an attachment event of a comment is folded into
     it. `attachments` are the reader's visible attachments by id, for the other attachment events.
-    `escalations` (`sla.Escalation` rows; agents only) join as internal items when they fired."""
-    items = [
-        TimelineItem(kind="event", at=escalation.fired_at, actor=_("Helpdesk"), text=_escalation_text(escalation),
-                     icon="bell", is_internal=True)
-        for escalation in escalations
-    ]
+    `extra` items (`timeline_extra_items`; agents only) join in the order of their instants."""
+    items = list(extra)
+    merge = bool(items)
     for event in events:
         actor = str(event.actor) if event.actor else _("Helpdesk")
         if event.code in (EventCode.REPLY_ADDED, EventCode.NOTE_ADDED) and event.comment is not None:
@@ -199,4 +203,4 @@ def timeline_for(
             attachment = attachments.get(event.payload.get("attachment_id"))
             item.attachments = _attachment_links(ticket, [attachment] if attachment else [])
         items.append(item)
-    return sorted(items, key=lambda item: item.at) if escalations else items
+    return sorted(items, key=lambda item: item.at) if merge else items

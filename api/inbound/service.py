@@ -42,7 +42,7 @@ from tickets.choices import Channel
 from tickets.errors import AttachmentRefused
 from tickets.models import Ticket
 from tickets.notifications import ticket_references_in
-from tickets.services.creation import CLOCK_SKEW
+from tickets.services.filing_rules import CLOCK_SKEW
 from tickets.uploads import check_upload
 
 from .html_text import html_to_text
@@ -205,6 +205,7 @@ def _open(mail: ParsedMail, person: User):
     files, refused = _files(mail)
     description = _with_refusals(mail.text or _("(The e-mail had no text.)"), refused)
     ticket = ticket_services.ticket_create(
+        via=Channel.EMAIL,
         organisation=person.organisation,
         requester=person,
         actor=person,
@@ -212,8 +213,7 @@ def _open(mail: ParsedMail, person: User):
         description=description,
         category=Category.FAULT,
         severity=Severity.SEVERE if mail.priority_high else Severity.MINOR,
-        channel=Channel.EMAIL,
         reported_at=_reported_at(mail),
         files=files,
-    )
+    ).ticket
     return Outcome.TICKET_OPENED, "", ticket, ""

@@ -10,16 +10,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sla.choices import Category, Severity, SlaState, Status
-from tickets.choices import Channel
+from sla.engine import clock
 from tickets.models import Ticket
-from tickets.services.sla import sla_state_at
+from tickets.services.filing_rules import AGENT_API_CHANNELS
 
 from .common import MAX_ID, RefField
 
-# Channels an agent may file for through the API; `reported_at` only for phone and e-mail.
-AGENT_CHANNELS = (Channel.API, Channel.PHONE, Channel.EMAIL)
-CHANNELS_WITH_REPORTED_AT = (Channel.PHONE, Channel.EMAIL)
-AGENT_CHANNEL_CHOICES = [(c.value, c.label) for c in AGENT_CHANNELS]
+# The channels an agent may give a ticket filed through the API (the rule: `tickets.services.filing_rules`).
+AGENT_CHANNEL_CHOICES = [(c.value, c.label) for c in AGENT_API_CHANNELS]
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -49,7 +47,7 @@ class TicketSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=SlaState.choices))
     def get_sla_state(self, ticket) -> str:
         now = self.context.get("now") or timezone.now()
-        return sla_state_at(ticket=ticket, now=now)
+        return clock.sla_state(ticket, now)
 
     # Per serializer class: what to read for each output field. The fields do not depend on the
     # request, so DRF's per-instance field construction (about a millisecond) runs once per process.

@@ -145,6 +145,7 @@ def device_report(
         severity = LEVEL_SEVERITY[level]
         if incident is None:
             ticket = ticket_services.ticket_create(
+                via=Channel.DEVICE,
                 organisation=locked.organisation,
                 requester=None,
                 actor=None,
@@ -154,9 +155,8 @@ def device_report(
                 severity=severity,
                 affected_system=str(locked)[:200],
                 occurring_since=text["occurred"],
-                channel=Channel.DEVICE,
                 reported_at=now,
-            )
+            ).ticket
             DeviceIncident.objects.create(
                 device=locked, error_code=error_code, ticket=ticket, opened_at=now, last_report_at=now
             )

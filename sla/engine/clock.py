@@ -169,9 +169,14 @@ def share(target: Target, percent: int) -> Target:
     return Target(days=target.days * percent / 100)
 
 
+@lru_cache(maxsize=256)
+def _target(text: str) -> Target:
+    return parse_target(text)
+
+
 def instants(t, kind: str, business: BusinessCalendar) -> tuple[datetime, datetime | None]:
     """(due, warning) of the `kind` target from reported_at, paused time appended, in UTC."""
-    target = parse_target(getattr(t, f"{kind}_target"))
+    target = _target(getattr(t, f"{kind}_target"))
     start = whole_second(t.reported_at)
     at = deadline(business, start, target)
     percent = t.warning_threshold_percent

@@ -2,7 +2,6 @@
 these rows are its configuration, turned into engine objects by `sla.calendars`."""
 
 from .calendars import Calendar, Closure, Holiday, OpeningHours
-from .escalation import Escalation, EscalationLevel, EscalationTarget
 from .policies import Contract, ContractOverride, Policy, PolicyTarget
 
 __all__ = [
@@ -10,9 +9,6 @@ __all__ = [
     "Closure",
     "Contract",
     "ContractOverride",
-    "Escalation",
-    "EscalationLevel",
-    "EscalationTarget",
     "Holiday",
     "OpeningHours",
     "Policy",

@@ -74,6 +74,6 @@ def file_ticket(users):
             "category": "fault", "severity": "minor",
         }
         fields.update(overrides)
-        return ticket_create(**fields)
+        return ticket_create(**fields).ticket
 
     return make

@@ -136,26 +136,3 @@ def test_throttling_answers_429_with_retry_after(users, settings):
     response = client.get("/api/v1/organisation/")
     assert response.json()["code"] == "throttled" and response.json()["retry_after_seconds"] > 0
     cache.clear()
-
-
-def _same_row(found, expected):
-    assert found is not None and not found._state.adding
-    for field in type(expected)._meta.concrete_fields:
-        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
-
-
-@pytest.mark.parametrize("username", ["customer", "agent", "admin"])
-def test_the_written_out_token_lookup_matches_the_queryset(users, username):
-    from api.authentication import token_with_person
-
-    token, secret = api_token_create(user=users[username], name="ERP")
-    found = token_with_person(key_hash(secret))
-    expected = ApiToken.objects.select_related("user__organisation").get(pk=token.pk)
-    _same_row(found, expected)
-    _same_row(found.user, expected.user)
-    if expected.user.organisation is None:
-        assert found.user.organisation is None
-    else:
-        _same_row(found.user.organisation, expected.user.organisation)
-    api_token_revoke(token=token, actor=users[username])
-    assert token_with_person(key_hash(secret)) is None

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_escalation_rings_the_managers_bell_until_it_is_read(page, live_server, browser_demo):
-    from sla.services.escalation import escalation_scan
+    from escalation.services import escalation_scan
     from tickets.models import Ticket
 
     ticket = Ticket.objects.exclude(next_escalation_at=None).order_by("next_escalation_at").first()

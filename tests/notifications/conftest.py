@@ -1,1 +1,1 @@
-from tests.sla.escalation_support import clock  # noqa: F401 (fixture for the outbox tests)
+from tests.escalation.escalation_support import clock  # noqa: F401 (fixture for the outbox tests)

@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 
+from escalation.services import escalation_scan
 from notifications import services
 from notifications.models import OutboxMail, OutboxStatus
 from notifications.tasks import outbox_deliver
-from sla.services.escalation import escalation_scan
-from tests.sla.escalation_support import berlin, file_fault
+from tests.escalation.escalation_support import berlin, file_fault
 
 pytestmark = pytest.mark.django_db
 

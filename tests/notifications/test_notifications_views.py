@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from escalation.kinds import SLA_ESCALATION
 from notifications import services
-from notifications.kinds import SLA_ESCALATION
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,13 @@ def users(demo):
 
 
 def notify(user, level="breach", target="reaction", reference="HD-2026-000001", ticket=None):
+    """An escalation notification of a target due on Monday 2 March 2026, 15:00 Berlin (a warning
+    fell due 1 h 30 min of support time earlier)."""
+    level_at = "2026-03-02T12:30:00+00:00" if level == "warning" else "2026-03-02T14:00:00+00:00"
     return services.notification_create(
         recipient=user, kind=SLA_ESCALATION, ticket=ticket,
-        payload={"target": target, "level": level, "due_at": "2026-03-02T14:00:00+00:00", "reference": reference},
+        payload={"target": target, "level": level, "due_at": "2026-03-02T14:00:00+00:00", "level_at": level_at,
+                 "left_seconds": 5400 if level == "warning" else None, "reference": reference},
     )
 
 
@@ -74,7 +78,10 @@ def test_the_list_shows_the_newest_first_in_the_readers_language(client, users):
     login(client, users["manager"], language="de")
     page = client.get(reverse("notifications:list")).content.decode()
     first = page.index("Die Reaktionsfrist von HD-2026-000002 ist am Montag, 2. März 2026, 15:00 CET abgelaufen.")
-    second = page.index("Die Reaktion auf HD-2026-000001 ist fällig bis Montag, 2. März 2026, 15:00 CET.")
+    second = page.index(
+        "Die Reaktion auf HD-2026-000001 ist fällig bis Montag, 2. März 2026, 15:00 CET: "
+        "noch 1 Std. 30 Min. Supportzeit."
+    )
     assert first < second
     login(client, users["manager"], language="en")
     page = client.get(reverse("notifications:list")).content.decode()

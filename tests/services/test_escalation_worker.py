@@ -2,6 +2,10 @@
 one breach escalation and one e-mail, with beat ticking, with two workers and a duplicated scan,
 and after a worker was killed (SIGKILL) in the middle of a scan.
 
+To catch a worker in the middle of its scan, the test holds a lock on the escalation table from a
+connection of its own: the scan locks its tickets, then waits for that lock when it inserts the
+escalations, inside its open transaction. No hook in the code under test.
+
 Runs only when DATABASE_URL is PostgreSQL and CELERY_BROKER_URL is Redis (CI's second run). The
 workers are `celery -A helpdesk worker` subprocesses pointed at the test database; each test has
 its own queue (CELERY_TASK_DEFAULT_QUEUE) so parallel test processes do not share messages; mails
@@ -55,7 +59,7 @@ class Workers:
             f"{settings['PORT'] or 5432}/{settings['NAME']}"
         )
 
-    def start(self, *, beat: bool = False, scan_delay: float = 0, concurrency: int = 1):
+    def start(self, *, beat: bool = False, concurrency: int = 1):
         name = f"w{len(self.processes)}-{self.queue}"
         log = self.tmp_path / f"{name}.log"
         env = {
@@ -70,7 +74,6 @@ class Workers:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "ESCALATION_SCAN_INTERVAL": "2",
-            "ESCALATION_SCAN_TEST_DELAY": str(scan_delay),
             "HELPDESK_VAR_DIR": str(self.tmp_path / "var"),
             "LOG_LEVEL": "INFO",
         }
@@ -95,7 +98,7 @@ class Workers:
         with warnings.catch_warnings():  # the test process runs its own tasks eagerly; these go to Redis
             warnings.simplefilter("ignore")
             for _ in range(times):
-                app.send_task("sla.tasks.escalation_scan", queue=self.queue)
+                app.send_task("escalation.tasks.escalation_scan", queue=self.queue)
 
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL the worker and its pool processes: nothing is acknowledged, nothing committed."""
@@ -164,7 +167,7 @@ def breached(transactional_db):
                 organisation=customer, requester=contact, actor=contact, subject=f"Störung {n}",
                 description="Die Anlage steht.", category="fault", severity="severe",
                 reported_at=timezone.now() - timedelta(days=20),
-            )
+            ).ticket
             for n in range(count)
         ]
 
@@ -174,7 +177,7 @@ def breached(transactional_db):
 
 def breach_mails(workers: Workers, tickets) -> dict[int, int]:
     """{ticket id: number of breach mails} from the mail files."""
-    from sla.models import Escalation
+    from escalation.models import Escalation
 
     levels = dict(Escalation.objects.values_list("pk", "level"))
     tickets_of = dict(Escalation.objects.values_list("pk", "ticket_id"))
@@ -186,7 +189,7 @@ def breach_mails(workers: Workers, tickets) -> dict[int, int]:
 
 
 def escalations(ticket) -> list[str]:
-    from sla.models import Escalation
+    from escalation.models import Escalation
 
     return sorted(Escalation.objects.filter(ticket=ticket).values_list("level", flat=True))
 
@@ -218,14 +221,55 @@ def test_two_workers_and_a_duplicated_scan_escalate_each_ticket_once(workers, br
     assert len(workers.mails()) == 24 == len(set(workers.mails()))
 
 
+class EscalationTableLock:
+    """A SHARE lock on the escalation table, held in a transaction of a connection of its own: reads
+    go on, the scan's INSERT waits (with its tickets locked and its transaction open)."""
+
+    def __init__(self) -> None:
+        from escalation.models import Escalation
+
+        self.table = Escalation._meta.db_table
+        self.connection = connection.get_new_connection(connection.get_connection_params())
+
+    def __enter__(self) -> EscalationTableLock:
+        with self.connection.cursor() as cursor:  # psycopg2 opens the transaction with the first statement
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(self.table)} IN SHARE MODE")
+        return self
+
+    def waiting_backends(self) -> list[int]:
+        """The database sessions waiting for the lock to insert into the escalation table."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND query ILIKE %s",
+                [f"INSERT INTO {connection.ops.quote_name(self.table)}%"],
+            )
+            return [pid for (pid,) in cursor.fetchall()]
+
+    def __exit__(self, *exc) -> None:
+        self.connection.rollback()
+        self.connection.close()
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
 def test_a_worker_killed_mid_scan_leaves_the_work_to_the_next_one(workers, breached):
     [ticket] = breached(1)
-    first, log = workers.start(scan_delay=30)  # holds its batch locked, uncommitted, for 30 s
-    workers.send_scan()
-    wait_for(lambda: b"escalation_scan[" in log.read_bytes(), 15, "the scan did not start")
-    time.sleep(1)
-    workers.kill(first)
-    assert escalations(ticket) == []  # nothing was committed
+    first, log = workers.start()
+    with EscalationTableLock() as lock:
+        workers.send_scan()
+        # The scan has locked the ticket and computed its levels; it now waits to insert them.
+        wait_for(lambda: lock.waiting_backends(), 20, lambda: f"the scan did not start:\n{log.read_text()}")
+        [backend] = lock.waiting_backends()
+        workers.kill(first)
+        assert escalations(ticket) == []  # nothing was committed
+    # Its database session notices the lost client once the lock is free, and rolls back.
+    wait_for(lambda: not backend_alive(backend), 15, "the killed worker's database session lives on")
+    assert escalations(ticket) == []
     time.sleep(VISIBILITY_TIMEOUT + 1)  # acks_late: the unacknowledged task becomes visible again
     _second, second_log = workers.start()  # the same message is redelivered to this worker
     wait_for(lambda: breach_mails(workers, [ticket])[ticket.pk] == 1, 30, "the redelivered scan did not escalate")

@@ -1,9 +1,13 @@
-"""Calendars, policies and contracts for the SLA tests, built through the services."""
+"""Calendars, policies and contracts for the SLA tests: built through the services, or as plain
+rows with factory_boy for generated data."""
 
 from datetime import date
 
+import factory
+
 from sla import services
 from sla.calendars import business_calendar_cache_clear
+from tests.factories import OrganisationFactory
 
 NRW_WEEK = {0: [(540, 1020)], 1: [(540, 1020)], 2: [(540, 1020)], 3: [(540, 1020)], 4: [(540, 960)]}
 
@@ -38,3 +42,54 @@ def contract(organisation, policy, valid_from=date(2026, 1, 1), valid_until=None
     return services.contract_create(
         organisation=organisation, policy=policy, valid_from=valid_from, valid_until=valid_until, **fields
     )
+
+
+# --- plain rows for generated data (no services, no holiday sync): the policy lookup tests ----
+
+class CalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sla.Calendar"
+
+    slug = factory.Sequence(lambda n: f"schalter-{n}")
+    name = factory.Sequence(lambda n: f"Schalter Köln {n}")
+    time_zone = "Europe/Berlin"
+    holiday_country = "DE"
+    holiday_subdivision = "NW"
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sla.Policy"
+
+    name = factory.Sequence(lambda n: f"Vertrag Größe {n}")
+    slug = factory.Sequence(lambda n: f"vertrag-{n}")
+    calendar = factory.SubFactory(CalendarFactory)
+
+
+class PolicyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sla.PolicyTarget"
+
+    policy = factory.SubFactory(PolicyFactory)
+    severity = "minor"
+    reaction_target = "6h"
+    resolution_target = ""
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sla.Contract"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    policy = factory.SubFactory(PolicyFactory)
+    valid_from = date(2026, 1, 1)
+    valid_until = None
+
+
+class ContractOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sla.ContractOverride"
+
+    contract = factory.SubFactory(ContractFactory)
+    category = "fault"
+    policy = factory.SubFactory(PolicyFactory)

@@ -64,6 +64,6 @@ def file_ticket(users):
             "impact": "Die Qualitätsprüfung steht.",
         }
         fields.update(overrides)
-        return ticket_create(**fields)
+        return ticket_create(**fields).ticket
 
     return make

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.tickets.conftest import login_as
+from tests.tickets.sla_helpers import clock
 from tickets import services
 from tickets.models import TimeEntry
 from tickets.selectors_workspace import effort_for_month, effort_total_minutes
@@ -17,24 +18,29 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_agent_logs_time_and_the_total_adds_up(users, file_ticket):
-    ticket = file_ticket()
-    services.time_entry_add(ticket=ticket, actor=users["agent"], minutes=30, work_type="remote",
-                            note="Fernwartung", billable=True, out_of_hours=True)
-    services.time_entry_add(ticket=ticket, actor=users["manager"], minutes=15, billable=False)
+    now = timezone.now()
+    with clock(now):  # "today" of the entry and of the assertion are the same day, even at midnight
+        ticket = file_ticket()
+        services.time_entry_add(ticket=ticket, actor=users["agent"], minutes=30, work_type="remote",
+                                note="Fernwartung", billable=True, out_of_hours=True)
+        services.time_entry_add(ticket=ticket, actor=users["manager"], minutes=15, billable=False)
     assert effort_total_minutes(ticket=ticket) == 45
     entry = TimeEntry.objects.get(ticket=ticket, agent=users["agent"])
-    assert (entry.work_type, entry.out_of_hours, entry.worked_on) == ("remote", True, timezone.localdate())
+    assert (entry.work_type, entry.out_of_hours, entry.worked_on) == ("remote", True, timezone.localdate(now))
 
 
 @pytest.mark.parametrize(("fields", "field"), [
     ({"minutes": 0}, "minutes"),
     ({"minutes": 24 * 60 + 1}, "minutes"),
     ({"minutes": 10, "work_type": "kaffee"}, "work_type"),
-    ({"minutes": 10, "worked_on": timezone.localdate() + timedelta(days=1)}, "worked_on"),
-    ({"minutes": 10, "worked_on": timezone.localdate() - timedelta(days=400)}, "worked_on"),
+    ({"minutes": 10, "worked_on": 1}, "worked_on"),  # days from today: tomorrow
+    ({"minutes": 10, "worked_on": -400}, "worked_on"),
 ])
 def test_implausible_entries_are_refused(users, file_ticket, fields, field):
-    with pytest.raises(ValidationError) as refused:
+    now = timezone.now()  # not at collection: the suite may run past midnight
+    if "worked_on" in fields:
+        fields = {**fields, "worked_on": timezone.localdate(now) + timedelta(days=fields["worked_on"])}
+    with clock(now), pytest.raises(ValidationError) as refused:
         services.time_entry_add(ticket=file_ticket(), actor=users["agent"], **fields)
     assert field in refused.value.message_dict
 
@@ -90,9 +96,11 @@ def test_deleting_via_the_workspace(client, users, file_ticket):
 
 
 def test_the_month_selector_feeds_the_monthly_report(users, orgs, file_ticket):
-    ticket = file_ticket()
-    services.time_entry_add(ticket=ticket, actor=users["agent"], minutes=20)
-    today = timezone.localdate()
+    now = timezone.now()
+    with clock(now):
+        ticket = file_ticket()
+        services.time_entry_add(ticket=ticket, actor=users["agent"], minutes=20)
+    today = timezone.localdate(now)
     entries = effort_for_month(year=today.year, month=today.month, organisation=orgs["mueller"])
     assert sum(e.minutes for e in entries if e.ticket_id == ticket.pk) == 20
     assert not effort_for_month(year=today.year, month=today.month, organisation=orgs["acme"]).filter(

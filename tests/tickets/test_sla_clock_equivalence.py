@@ -37,7 +37,7 @@ class BookkeepingTicketFactory(factory.django.DjangoModelFactory):
         model = Ticket
 
     reference = factory.Sequence(lambda n: f"HD-2026-{n + 1:06d}")
-    subject = "Kasse startet nicht – Fehler „E42“"
+    subject = "Kasse startet nicht: Fehler „E42“"
     description = "Seit dem Update hängt die Anmeldung."
     category = "fault"
     severity = "severe"

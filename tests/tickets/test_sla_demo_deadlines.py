@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from sla.choices import SlaState, TargetState
 from sla.models import Policy
@@ -21,22 +20,30 @@ def _demo(marker):
 
 
 def test_a_demo_ticket_falls_due_a_few_minutes_after_seeding(demo):
+    # Relative to the clock the demo was seeded with (once per test session), not to this test's
+    # clock: by now the suite may have run for minutes.
     ticket = _demo("mueller-masterdata")
-    now = timezone.now()
+    seeded_at = demo["now"]
     assert ticket.reaction_state == TargetState.OPEN
-    soon = now + timedelta(minutes=DUE_SOON_MINUTES)
+    soon = seeded_at + timedelta(minutes=DUE_SOON_MINUTES)
     is_open, opening = support_status(calendar=Policy.objects.get(slug="standard-de").calendar, now=soon)
     expected = soon if is_open else opening + timedelta(minutes=DUE_SOON_MINUTES)
-    assert abs(ticket.reaction_due_at - expected) < timedelta(minutes=1)
+    assert expected - timedelta(seconds=1) < ticket.reaction_due_at <= expected  # whole seconds
     assert ticket.next_escalation_at is not None and ticket.next_escalation_at <= ticket.reaction_due_at
 
 
-def test_seeding_on_a_weekday_morning_gives_a_deadline_minutes_away(db):
-    with clock(berlin(2026, 11, 24, 10, 0)):
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.mark.parametrize(("seeded_at", "due", "reported"), [
+    # a weekday morning: due 5 minutes later, reported 6 business hours before
+    (berlin(2026, 11, 24, 10, 0), berlin(2026, 11, 24, 10, DUE_SOON_MINUTES), berlin(2026, 11, 23, 12, 5)),
+    # Friday after closing (16:00): due 5 minutes after Monday's opening (Fri 10:05-16:00 + Mon 09:00-09:05)
+    (berlin(2026, 11, 27, 16, 30), berlin(2026, 11, 30, 9, DUE_SOON_MINUTES), berlin(2026, 11, 27, 10, 5)),
+])
+def test_seeding_gives_a_deadline_minutes_away_or_minutes_after_the_opening(db, seeded_at, due, reported):
+    with clock(seeded_at):
+        call_command("seed_demo", stdout=open("/dev/null", "w"), now=seeded_at)  # noqa: SIM115
     ticket = _demo("mueller-masterdata")
-    assert ticket.reaction_due_at == berlin(2026, 11, 24, 10, DUE_SOON_MINUTES)
-    assert ticket.reported_at == berlin(2026, 11, 23, 12, DUE_SOON_MINUTES)  # 6 business hours before
+    assert ticket.reaction_due_at == due
+    assert ticket.reported_at == reported
 
 
 def test_demo_has_a_breached_and_a_met_reaction(demo):

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from sla.choices import SlaState, Status
+from sla.engine import clock as target_clock
 from tests.tickets.conftest import login_as
 from tests.tickets.sla_helpers import berlin, clock, file_at
 from tickets import services
-from sla.engine import clock as target_clock
 from tickets.services.sla import sla_state_compute
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ def test_the_workspace_shows_the_ticket_timeline_with_internal_events(client, us
 def test_escalations_appear_for_agents_in_the_order_they_fired_and_never_for_customers(client, users, file_ticket):
     from datetime import timedelta
 
-    from sla.models import Escalation
+    from escalation.models import Escalation
 
     ticket = file_ticket(severity="severe")
     services.comment_add(ticket=ticket, author=users["agent"], body="Wir sehen nach.", is_internal=True)

@@ -22,7 +22,7 @@ def _call(users, **overrides):
         "category": "fault", "severity": "severe", "affected_system": "Leitstand", "impact": "Halle 3 steht",
     }
     fields.update(overrides)
-    return services.ticket_log_call(**fields)
+    return services.ticket_log_call(**fields).ticket
 
 
 def test_a_logged_call_is_a_phone_ticket_for_the_caller_reported_at_the_call(users):

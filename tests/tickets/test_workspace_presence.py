@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.tickets.conftest import login_as
+from tests.tickets.sla_helpers import clock
 from tickets import services
 from tickets.models import TicketPresence
 from tickets.selectors_workspace import presence_others
@@ -41,10 +42,12 @@ def test_leaving_removes_the_hint_and_old_rows_are_forgotten(users, file_ticket)
 
 
 def test_the_poll_records_the_agent_and_answers_with_the_others(client, users, file_ticket):
-    ticket = file_ticket()
-    services.presence_touch(ticket=ticket, user=users["manager"], typing=True, now=timezone.now())
+    ticket, now = file_ticket(), timezone.now()
     login_as(client, users, "agent")
-    response = client.post(reverse("tickets:work_presence", kwargs={"reference": ticket.reference}), {"typing": "1"})
+    with clock(now):  # the poll reads the same clock: "writing" lasts only TYPING_SECONDS
+        services.presence_touch(ticket=ticket, user=users["manager"], typing=True, now=now)
+        response = client.post(reverse("tickets:work_presence", kwargs={"reference": ticket.reference}),
+                               {"typing": "1"})
     html = response.content.decode()
     assert "Martin Groß is writing a reply." in html
     assert TicketPresence.objects.get(ticket=ticket, user=users["agent"]).typing_at is not None

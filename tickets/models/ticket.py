@@ -136,7 +136,8 @@ class Ticket(models.Model):
     )
 
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
-    # A token from the filing form: a double submit returns the first ticket instead of a second.
+    # A filing's idempotency key, scoped to who filed (`tickets.services.creation.filing_key`): a
+    # repeat returns the first ticket instead of a second.
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -149,12 +150,22 @@ class Ticket(models.Model):
             models.Index(fields=["organisation", "-last_activity_at"], name="ticket_org_activity_idx"),
             # The agent queue: its order and its keyset pagination (tickets.selectors_queue).
             models.Index(fields=["queue_bucket", "queue_sort_at", "id"], name="ticket_queue_order_idx"),
+            # An agent's repeated filing is found by its stored key (`tickets.services.creation`).
+            models.Index(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="ticket_idempotency_key_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["requester", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="ticket_unique_idempotency_key_per_requester",
+            ),
+            # Filings without a requester (an agent's, a device's) are unique by their stored key.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(requester__isnull=True) & ~Q(idempotency_key=""),
+                name="ticket_unique_idempotency_key_without_requester",
             ),
         ]
 

@@ -18,7 +18,7 @@ from .claiming import (
     tickets_bulk_change_status,
 )
 from .conversation import attachment_add, comment_add
-from .creation import ticket_create
+from .creation import Filed, IdempotencyConflict, ticket_create
 from .effort import time_entry_add, time_entry_delete
 from .phone import ticket_log_call
 from .status import (
@@ -30,6 +30,7 @@ from .status import (
     ticket_reopen,
     ticket_set_fix_release,
 )
+from .update import ticket_update
 from .workspace import (
     canned_reply_save,
     presence_leave,
@@ -42,6 +43,8 @@ __all__ = [
     "UNSET",
     "AlreadyTaken",
     "BulkOutcome",
+    "Filed",
+    "IdempotencyConflict",
     "attachment_add",
     "canned_reply_save",
     "comment_add",
@@ -62,6 +65,7 @@ __all__ = [
     "ticket_provide_workaround",
     "ticket_reopen",
     "ticket_set_fix_release",
+    "ticket_update",
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
     "time_entry_add",

@@ -5,32 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts import access
 from tickets.choices import Channel
-from tickets.models import Ticket
 
-from .creation import CLOCK_SKEW, ticket_create
-
-
-def _contract_started(*, organisation, reported_at: datetime) -> None:
-    """A call before the organisation's first support contract started cannot be a ticket under
-    it. Organisations without any contract are not checked (their tickets have no SLA)."""
-    first = organisation.sla_contracts.order_by("valid_from").first()
-    if first is None or timezone.localdate(reported_at) >= first.valid_from:
-        return
-    raise ValidationError(
-        {
-            "reported_at": _(
-                "The support contract of %(organisation)s started on %(date)s; the call cannot be earlier."
-            )
-            % {"organisation": organisation, "date": date_format(first.valid_from, "SHORT_DATE_FORMAT")}
-        }
-    )
+from .creation import Filed, ticket_create
 
 
 def ticket_log_call(
@@ -48,25 +28,20 @@ def ticket_log_call(
     callback_phone: str = "",
     remote_session_id: str = "",
     idempotency_key: str = "",
-) -> Ticket:
-    """File a ticket for `requester` (a contact of a customer the agent supports) from a phone
-    call that came in at `reported_at`: not in the future, not before the contract started."""
-    if not access.is_agent(actor):
-        raise PermissionDenied(_("Only agents log phone calls."))
+) -> Filed:
+    """File a ticket for `requester` (the caller, a contact of a customer the agent supports)
+    from a phone call that came in at `reported_at`. The phone form names both; the rules of
+    phone tickets (agents only, not in the future, not before the contract started) are
+    `ticket_create`'s."""
     if requester is None:
         raise ValidationError({"requester": _("Please choose the caller.")})
     if reported_at is None:
         raise ValidationError({"reported_at": _("Please enter when the call came in.")})
-    if reported_at > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({"reported_at": _("The time of the call cannot be in the future.")})
-    organisation = requester.organisation
-    if organisation is None or not access.organisations_for(actor).filter(pk=organisation.pk).exists():
-        raise ValidationError({"requester": _("You cannot file tickets for this organisation.")})
-    _contract_started(organisation=organisation, reported_at=reported_at)
     return ticket_create(
-        organisation=organisation,
-        requester=requester,
+        via=Channel.PHONE,
         actor=actor,
+        organisation=requester.organisation,
+        requester=requester,
         subject=subject,
         description=description,
         category=category,
@@ -76,8 +51,6 @@ def ticket_log_call(
         impact=impact,
         callback_phone=callback_phone,
         remote_session_id=remote_session_id,
-        channel=Channel.PHONE,
         reported_at=reported_at,
-        # the filing token is stored per requester; prefix it so it cannot clash with the caller's own
-        idempotency_key=f"call:{idempotency_key}" if idempotency_key else "",
+        idempotency_key=idempotency_key,
     )

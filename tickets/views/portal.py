@@ -17,6 +17,7 @@ from accounts import access
 from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
 from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
 from tickets import rules, selectors, services, sla_preview, transitions
+from tickets.choices import Channel
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
 from tickets.markdown import render_markdown
 from tickets.timeline import timeline_for
@@ -193,6 +194,7 @@ def _file(request, form):
     notice = preview["out_of_hours_notice"] if data["accept_out_of_hours"] else ""
     try:
         ticket = services.ticket_create(
+            via=Channel.PORTAL,
             organisation=user.organisation,
             requester=user,
             actor=user,
@@ -209,7 +211,7 @@ def _file(request, form):
             idempotency_key=data["idempotency_key"],
             out_of_hours_notice=notice,
             files=form.accepted_files,
-        )
+        ).ticket  # a double submit: the first ticket
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -210,7 +210,7 @@ def phone_ticket(request):
                     callback_phone=data["callback_phone"],
                     remote_session_id=data["remote_session_id"],
                     idempotency_key=data["idempotency_key"],
-                )
+                ).ticket  # a double submit: the first ticket
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

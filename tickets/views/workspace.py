@@ -31,7 +31,7 @@ from tickets.forms_agent import (
 )
 from tickets.markdown import render_markdown
 from tickets.sla_clocks import format_business_time, sla_clocks_for
-from tickets.timeline import timeline_for
+from tickets.timeline import timeline_extra_items, timeline_for
 
 from .queue import agents_only
 
@@ -78,7 +78,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
             ticket=ticket,
             events=selectors.ticket_events_for_user(ticket=ticket, user=user),
             attachments=selectors.ticket_attachments_for_user(ticket=ticket, user=user),
-            escalations=selectors_workspace.escalations_for(ticket=ticket),
+            extra=timeline_extra_items(ticket=ticket),
         ),
         "description_html": render_markdown(ticket.description),
         "steps_html": render_markdown(ticket.steps_to_reproduce),

@@ -9,10 +9,9 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from calendars import de_nrw_standard
 
 from sla.engine import Target, clock
-
-from calendars import de_nrw_standard
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from sla import services
 from sla.forms import PolicyForm
 from sla.models import Policy
-from tests.sla.escalation_support import berlin, file_fault
+from tests.escalation.escalation_support import berlin, file_fault
 from tests.sla.factories import nrw_calendar
 
 pytestmark = pytest.mark.django_db

@@ -55,4 +55,4 @@ def file_fault(users, clock: Clock, *, username: str = "customer", severity: str
         subject=fields.pop("subject", "Prüfstand meldet Fehler 42"),
         description="Beim Übertragen der Messwerte erscheint „Fehler 42“.",
         category=fields.pop("category", "fault"), severity=severity, reported_at=at, **fields,
-    )
+    ).ticket

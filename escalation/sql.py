@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection
 
-from .escalation_schedule import Level
+from tickets.models import Ticket
+
 from .models import Escalation
+from .schedule import Level
 
 _CHUNK = 1000
 _CONFLICT = "ON CONFLICT (ticket_id, target, level) DO NOTHING RETURNING id, ticket_id, target, level"
@@ -68,8 +69,6 @@ def tickets_update(tickets: list, fields: list[str]) -> None:
     the fields as attributes): one UPDATE ... FROM unnest(...) on PostgreSQL."""
     if not tickets:
         return
-    from tickets.models import Ticket
-
     if connection.vendor != "postgresql":
         rows = [Ticket(pk=ticket.pk, **{name: getattr(ticket, name) for name in fields}) for ticket in tickets]
         Ticket.objects.bulk_update(rows, fields, batch_size=_CHUNK)
@@ -88,21 +87,3 @@ def tickets_update(tickets: list, fields: list[str]) -> None:
             f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}) WHERE t.id = v.id",
             params,
         )
-
-
-def fired_levels_for(ticket_ids: list[int]) -> dict[int, set[tuple[str, str]]]:
-    """{ticket id: {(target, level)}} of the escalations recorded for these tickets."""
-    fired: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT ticket_id, target, level FROM {connection.ops.quote_name(Escalation._meta.db_table)} "  # noqa: S608
-                "WHERE ticket_id = ANY(%s)",
-                [ticket_ids],
-            )
-            rows = cursor.fetchall()
-    else:
-        rows = Escalation.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "target", "level")
-    for ticket_id, target, level in rows:
-        fired[ticket_id].add((target, level))
-    return fired

@@ -29,6 +29,9 @@ class Escalation(models.Model):
     fired_at = models.DateTimeField(_("fired at"))
 
     class Meta:
+        # The table keeps the name it had when escalations lived in `sla` (moved without copying:
+        # see migrations sla 0004 and escalation 0001).
+        db_table = "sla_escalation"
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         ordering = ["ticket", "due_at", "pk"]

@@ -4,29 +4,34 @@ transaction, and move the ticket's `next_escalation_at` on.
 
 Exactly once: a level is a row with a UNIQUE (ticket, target, level); it is inserted with
 ON CONFLICT DO NOTHING ... RETURNING, and only the transaction that inserted it writes the
-notifications and outbox mails. Tickets are row-locked (FOR UPDATE SKIP LOCKED on PostgreSQL;
-SQLite serialises writers), so two scans at once split the work instead of doubling it, and a
-scan that dies before committing leaves everything to the next one. Who is told:
-`sla.escalation_recipients`. The bulk statements: `sla.escalation_sql`."""
+notifications and outbox mails; the ticket keeps the levels that fired as bits
+(`escalations_fired`, `sla.engine.clock`), set in the same transaction. Tickets are row-locked
+(FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers), so two scans at once split the
+work instead of doubling it, and a scan that dies before committing leaves everything to the next
+one. Who is told: `escalation.recipients`. The bulk statements: `escalation.sql`. What is told:
+the payload of the `sla_escalation` kind (`escalation.kinds`)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.kinds import SLA_ESCALATION
 from notifications.services import NotificationRow, OutboxRow, notifications_create_rows, outbox_mails_add_rows
-from sla.escalation_recipients import Audience
-from sla.escalation_schedule import FIRED_ATTR, LEVELS_ATTR, due_levels, ticket_levels
-from sla.escalation_sql import Escalated, escalations_insert, fired_levels_for, tickets_update
-from sla.models import Calendar, Policy
-from tickets.services.sla import SLA_FIELDS
+from sla import engine
+from sla.engine.clock import whole_second
+from sla.models import Calendar
+from tickets.models import Ticket
+from tickets.services.sla import SLA_FIELDS, sla_state_compute
+
+from .kinds import SLA_ESCALATION
+from .models import EscalationLevel
+from .recipients import Audience
+from .schedule import business_for, due_levels, mark_fired
+from .sql import Escalated, escalations_insert, tickets_update
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +44,7 @@ RETRY_BROKEN_AFTER = timedelta(minutes=15)  # a ticket whose levels cannot be co
 # what the recipients and the payload need.
 SCAN_COLUMNS = (
     "pk", *(f"{name}_id" if name in ("sla_policy", "sla_calendar") else name for name in SLA_FIELDS),
-    "reference", "status", "organisation_id", "team_id", "assignee_id",
+    "escalations_fired", "reference", "status", "organisation_id", "team_id", "assignee_id",
 )
 
 
@@ -94,12 +99,9 @@ class _Scan:
         self.seen: set[int] = set()
         self.audience = Audience()
         self.calendars: dict = {}  # engine calendars by id
-        self.policies = {p.pk: p for p in Policy.objects.all()}
         self.calendar_rows = {c.pk: c for c in Calendar.objects.all()}
 
     def _lock(self, batch_size: int) -> list[TicketRow]:
-        from tickets.models import Ticket
-
         rows = (
             Ticket.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(next_escalation_at__lte=self.now)
@@ -107,49 +109,45 @@ class _Scan:
             .values_list(*SCAN_COLUMNS)[:batch_size]
         )
         tickets = [TicketRow(zip(SCAN_COLUMNS, row, strict=True)) for row in rows]
-        for ticket in tickets:  # the few policies and calendars, shared instead of joined per row
-            ticket.sla_policy = self.policies.get(ticket.sla_policy_id)
+        for ticket in tickets:  # the few calendars, shared instead of joined per row
             ticket.sla_calendar = self.calendar_rows.get(ticket.sla_calendar_id)
         return tickets
 
     def batch(self, batch_size: int) -> list[Fired] | None:
         """Escalate one batch in one transaction; None when nothing (new) is due."""
-        from tickets.services.sla import sla_state_compute
-
         now = self.now
         with transaction.atomic():
             tickets = [t for t in self._lock(batch_size) if t.pk not in self.seen]
             if not tickets:
                 return None
-            if settings.ESCALATION_SCAN_TEST_DELAY:  # the services test kills a worker here
-                time.sleep(settings.ESCALATION_SCAN_TEST_DELAY)
             self.seen.update(t.pk for t in tickets)
             by_pk = {ticket.pk: ticket for ticket in tickets}
-            fired_sets = fired_levels_for(list(by_pk))
-            candidates, failed = [], {}
+            due: dict[int, list] = {}
+            failed: dict[int, TicketRow] = {}
             for ticket in tickets:
                 try:
-                    setattr(ticket, LEVELS_ATTR, ticket_levels(ticket, calendars=self.calendars))
-                    due = due_levels(ticket, now=now, fired=fired_sets[ticket.pk])
+                    due[ticket.pk] = due_levels(ticket, now=now, calendars=self.calendars)
                 except Exception:  # one broken ticket must not hold up the others
                     logger.exception("escalation scan: ticket %s skipped", ticket.pk)
                     failed[ticket.pk] = ticket
-                    continue
-                candidates += [(ticket.pk, level) for level in due]
-            inserted = escalations_insert(candidates, now)
+            inserted = escalations_insert([(pk, level) for pk, levels in due.items() for level in levels], now)
             fired = self._tell(inserted, by_pk)
-            for escalation in inserted:
-                fired_sets[escalation.ticket_id].add((escalation.target, escalation.level))
             changed_tickets, fields = [], {"next_escalation_at"} if failed else set()
             for ticket in tickets:
-                setattr(ticket, FIRED_ATTR, fired_sets[ticket.pk])
+                # Fired, whether this scan inserted the row or found it there (ON CONFLICT).
+                fired_now = due.get(ticket.pk, [])
+                mark_fired(ticket, fired_now)
                 try:
-                    changed = [] if ticket.pk in failed else sla_state_compute(ticket=ticket, now=now)
+                    changed = [] if ticket.pk in failed else sla_state_compute(
+                        ticket=ticket, now=now, business=business_for(ticket, calendars=self.calendars)
+                    )
                 except Exception:
                     logger.exception("escalation scan: state of ticket %s not updated", ticket.pk)
                     failed[ticket.pk], changed = ticket, []
                 if ticket.pk in failed:
                     ticket.next_escalation_at, changed = now + RETRY_BROKEN_AFTER, ["next_escalation_at"]
+                if fired_now:
+                    changed = [*changed, "escalations_fired"]
                 if changed:
                     ticket.updated_at = now
                     changed_tickets.append(ticket)
@@ -166,12 +164,7 @@ class _Scan:
         for escalation in inserted:
             ticket = by_pk[escalation.ticket_id]
             recipients = self.audience.recipients(ticket=ticket, level=escalation.level)
-            payload = {
-                "target": escalation.target,
-                "level": escalation.level,
-                "due_at": escalation.due_at.isoformat(),
-                "reference": ticket.reference,
-            }
+            payload = self._payload(escalation, ticket)
             for person in recipients:
                 notifications.append(NotificationRow(person.pk, SLA_ESCALATION, payload, ticket.pk))
                 if person.email:
@@ -181,3 +174,32 @@ class _Scan:
         notifications_create_rows(rows=notifications, now=self.now)
         outbox_mails_add_rows(rows=mails, now=self.now)
         return fired
+
+    def _payload(self, escalation: Escalated, ticket: TicketRow) -> dict:
+        """What the texts need (`escalation.kinds`): the target's real due instant (`due_at`), when
+        the level fell due (`level_at`) and, for a warning, the business time left from then until
+        the due instant (`left_seconds`, on the ticket's snapshot calendar)."""
+        due = getattr(ticket, f"{escalation.target}_due_at", None) or escalation.due_at
+        payload = {
+            "target": escalation.target,
+            "level": escalation.level,
+            "due_at": due.isoformat(),
+            "level_at": escalation.due_at.isoformat(),
+            "reference": ticket.reference,
+        }
+        if escalation.level == EscalationLevel.WARNING:
+            payload["left_seconds"] = self._business_seconds(ticket, escalation.due_at, due)
+        return payload
+
+    def _business_seconds(self, ticket: TicketRow, start: datetime, end: datetime) -> int | None:
+        """Business seconds in [start, end) on the ticket's calendar; None when the engine cannot
+        tell (no calendar, a date beyond the calendar's holiday years)."""
+        business = business_for(ticket, calendars=self.calendars)
+        if business is None:
+            return None
+        try:
+            start, end = whole_second(start), whole_second(end)
+            return engine.elapsed(business, start, end).seconds if end > start else 0
+        except engine.EngineError as problem:
+            logger.warning("escalation scan: no business time left for ticket %s: %s", ticket.pk, problem)
+            return None

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from sla.services.escalation import escalation_scan
+from escalation.services import escalation_scan
 
 
 class Command(BaseCommand):

@@ -6,19 +6,20 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
+from escalation import services as escalation_module
+from escalation.models import Escalation
+from escalation.schedule import pending_instants, ticket_levels
+from escalation.services import escalation_scan
+from escalation.sql import escalations_insert
+from escalation.tasks import escalation_scan as escalation_scan_task
 from notifications.models import Notification, OutboxMail
 from sla import services as sla_services
 from sla.choices import SlaState, Status
-from sla.escalation_schedule import pending_instants, ticket_levels
-from sla.escalation_sql import escalations_insert
-from sla.models import Escalation, Policy
-from sla.services import escalation as escalation_module
-from sla.services.escalation import escalation_scan
-from sla.tasks import escalation_scan as escalation_scan_task
-from sla.tasks import recompute_open_deadlines
-from tests.sla.escalation_support import DUE_AT, POST_BREACH_AT, WARNING_AT, berlin, file_fault
+from sla.models import Policy
+from tests.escalation.escalation_support import DUE_AT, POST_BREACH_AT, WARNING_AT, berlin, file_fault
 from tickets import services
 from tickets.models import Ticket
+from tickets.tasks import sla_recompute_for_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_a_new_closure_moves_the_next_escalation_instant(users, clock):
                              reason="Betriebsversammlung")
     # What the commit hands to the worker (here the demo seeding's callback for the same calendar
     # is still pending in the test's open transaction, so the service does not enqueue it again).
-    recompute_open_deadlines(calendar.pk)
+    sla_recompute_for_calendar(calendar.pk)
     ticket.refresh_from_db()
     assert ticket.next_escalation_at == berlin(4, 10)  # the warning moved from Tuesday to Wednesday
     assert scan_at(clock, berlin(3, 13, 1)) == []
@@ -265,9 +266,13 @@ def test_escalation_mail_is_in_the_recipients_language(users, clock, django_capt
         escalation_scan(now=berlin(3, 15, 1))
     us_warning = [m for m in mail.outbox if m.to == ["us-agent@demo.example"]]
     assert us_warning, [m.to for m in mail.outbox]
-    assert us_warning[0].subject == f"[{ticket.reference}] Reaction due soon: {ticket.subject}"
-    # The vendor's agents read the desk's zone (tickets.formatting.time_zone_for): 13:30 New York.
-    assert f"The reaction to {ticket.reference} is due by Monday, 2 March 2026, 19:30 CET." in us_warning[0].body
+    # The warning fell due at 13:30 New York; the reaction is due at 15:00 New York (21:00 in Berlin,
+    # the zone the vendor's agents read: accounts.formatting.time_zone_for).
+    assert us_warning[0].subject == (
+        f"[{ticket.reference}] Reaction due by Monday, 2 March 2026, 21:00 CET: {ticket.subject}"
+    )
+    assert (f"The reaction to {ticket.reference} is due by Monday, 2 March 2026, 21:00 CET: "
+            "1 h 30 min of support time left.") in us_warning[0].body
     assert f"/tickets/{ticket.reference}/work/" in us_warning[0].body  # the agent's workspace
     manager_breach = [m for m in mail.outbox if m.to == ["manager@demo.example"] and "verpasst" in m.subject]
     assert manager_breach and manager_breach[0].subject.startswith(f"[{ticket.reference}] Reaktionsfrist verpasst")

@@ -1,4 +1,5 @@
-"""`manage.py generate_load`: bulk load data that the queue and workspace can work with."""
+"""`manage.py generate_load` (the development app `bench.loadgen`): bulk load data that the queue and
+workspace can work with."""
 
 import io
 

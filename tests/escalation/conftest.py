@@ -1,0 +1,1 @@
+from tests.escalation.escalation_support import clock  # noqa: F401 (fixture for the escalation tests)

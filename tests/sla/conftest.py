@@ -1,1 +1,0 @@
-from tests.sla.escalation_support import clock  # noqa: F401 (fixture for the escalation tests)

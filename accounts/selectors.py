@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from . import access
 from .models import Organisation, Team, User
 
 
@@ -13,8 +14,6 @@ def organisation_detail(*, organisation_id: int) -> Organisation:
 
 def teams_visible_to(*, user) -> QuerySet[Team]:
     """Active teams with their lead and members; a reseller's agent sees its own teams only."""
-    from . import access
-
     teams = Team.objects.filter(is_active=True).select_related("lead", "organisation")
     if access.is_reseller_agent(user):
         teams = teams.filter(organisation_id=user.organisation_id)

@@ -15,6 +15,7 @@ from rest_framework import authentication, exceptions
 from accounts.models import Organisation, User
 from api.keys import DEVICE_PREFIX, TOKEN_PREFIX, key_hash
 from api.models import ApiToken, Device
+from api.services import api_token_touch
 from core import rawsql
 
 TOKEN_KEYWORDS = ("token", "bearer")
@@ -94,8 +95,6 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This API token has expired. Create a new one."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The account of this API token is deactivated."))
-        from api.services import api_token_touch
-
         api_token_touch(token=token, now=now)
         return token.user, token
 

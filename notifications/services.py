@@ -5,10 +5,8 @@ in the same transaction as the escalation rows)."""
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,18 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Notification, OutboxMail, OutboxStatus
-
-logger = logging.getLogger(__name__)
-
-# After a failed attempt the next one waits 1, 2, 4, ... minutes, at most an hour; after
-# MAX_ATTEMPTS the mail is given up (status "failed", visible and resendable in the admin).
-RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, MAX_ATTEMPTS = 60, 3600, 10
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed attempt."""
-    return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
-
+from .tasks import outbox_deliver
 
 # --- in-app notifications ------------------------------------------------------------------
 
@@ -91,8 +78,6 @@ def outbox_mails_add(*, mails: Iterable[OutboxMail]) -> None:
     if not mails:
         return
     OutboxMail.objects.bulk_create(mails, batch_size=1000, ignore_conflicts=True)
-    from .tasks import outbox_deliver
-
     transaction.on_commit(outbox_deliver.delay)
 
 
@@ -120,8 +105,6 @@ def outbox_mails_add_rows(*, rows: list[OutboxRow], now: datetime) -> None:
             "ON CONFLICT (key) DO NOTHING",
             [OutboxStatus.PENDING, now, now, *_columns(rows, payload_index=3)],
         )
-    from .tasks import outbox_deliver
-
     transaction.on_commit(outbox_deliver.delay)
 
 
@@ -144,78 +127,11 @@ def outbox_mail_add(*, key: str, recipient, kind: str, payload: dict, ticket=Non
     outbox_mails_add(mails=[OutboxMail(key=key, recipient=recipient, kind=kind, payload=payload, ticket=ticket)])
 
 
-class Undeliverable(Exception):
-    """A mail that no retry can deliver (no address, inactive recipient): given up at once."""
-
-
-@dataclass
-class Delivery:
-    sent: int = 0
-    failed: int = 0
-    gave_up: int = 0
-
-
-def _claim(now: datetime) -> OutboxMail | None:
-    """The oldest due pending mail, row-locked; rows another worker holds are skipped."""
-    return (
-        OutboxMail.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient__organisation", "ticket__organisation", "ticket__assignee", "ticket__team")
-        .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .first()
-    )
-
-
-def outbox_deliver_due(*, now: datetime | None = None, limit: int = 500) -> Delivery:
-    """Send due pending mails, each in its own transaction: lock the row, send, mark it sent.
-
-    A failure to send records the error and the time of the next attempt (backoff) and goes on
-    with the next mail. A crash after sending but before the commit leaves the mail pending: it
-    is sent again (at least once; the Message-ID stays the same). See docs/architecture.md."""
-    from .mail import mail_render
-
-    now = now or timezone.now()
-    result = Delivery()
-    for _ in range(limit):
-        with transaction.atomic():
-            mail = _claim(now)
-            if mail is None:
-                break
-            try:
-                if not (mail.recipient.is_active and mail.recipient.email):
-                    raise Undeliverable("the recipient is inactive or has no e-mail address")
-                mail_render(mail=mail).send()
-            except Exception as exc:  # a poison mail must not stop the others
-                _record_failure(mail, exc, now, result)
-                continue
-            mail.status, mail.sent_at, mail.attempts = OutboxStatus.SENT, timezone.now(), mail.attempts + 1
-            mail.save(update_fields=["status", "sent_at", "attempts"])
-            result.sent += 1
-    return result
-
-
-def _record_failure(mail: OutboxMail, exc: Exception, now: datetime, result: Delivery) -> None:
-    mail.attempts += 1
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if mail.attempts >= MAX_ATTEMPTS or isinstance(exc, Undeliverable):
-        mail.status = OutboxStatus.FAILED
-        result.gave_up += 1
-        logger.error("outbox mail %s given up after %d attempts: %s", mail.key, mail.attempts, mail.last_error)
-    else:
-        mail.next_attempt_at = now + retry_delay(mail.attempts)
-        result.failed += 1
-        logger.warning("outbox mail %s failed (attempt %d), retry at %s: %s", mail.key, mail.attempts,
-                       mail.next_attempt_at.isoformat(), mail.last_error)
-    mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-
-
 def outbox_mail_retry(*, mail: OutboxMail, now: datetime | None = None) -> bool:
     """Put a given-up mail back in the queue (admin action). False if it was not given up."""
     updated = OutboxMail.objects.filter(pk=mail.pk, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now or timezone.now()
     )
     if updated:
-        from .tasks import outbox_deliver
-
         transaction.on_commit(outbox_deliver.delay)
     return bool(updated)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import delivery
 
 BATCH = 500  # mails per task run
 
@@ -11,7 +11,7 @@ BATCH = 500  # mails per task run
 def outbox_deliver() -> dict:
     """Send the due mails of the outbox. Enqueued after a commit that recorded mails, and every
     minute by beat as the sweep that retries failures and picks up mails a crash left pending."""
-    result = services.outbox_deliver_due(limit=BATCH)
+    result = delivery.outbox_deliver_due(limit=BATCH)
     if result.sent + result.failed + result.gave_up >= BATCH:
         outbox_deliver.delay()  # more may be due: go on in a fresh task instead of one endless run
     return {"sent": result.sent, "failed": result.failed, "gave_up": result.gave_up}

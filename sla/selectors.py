@@ -4,27 +4,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import router
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core import rawsql
+from sla import engine
+from sla.engine.clock import whole_second
 
-from .models import Calendar, Contract, ContractOverride, Policy, PolicyTarget
+from .calendars import business_calendar_for
+from .models import Calendar, Closure, Contract, ContractOverride, Holiday, OpeningHours, Policy, PolicyTarget
 from .models.calendars import Weekday, format_minute
-
-
-def contract_overlapping(
-    *, organisation, valid_from: date, valid_until: date | None, exclude_pk: int | None = None
-) -> Contract | None:
-    """Another contract of `organisation` whose validity shares a day with [valid_from, valid_until]."""
-    contracts = Contract.objects.filter(organisation=organisation).select_related("policy")
-    if exclude_pk is not None:
-        contracts = contracts.exclude(pk=exclude_pk)
-    contracts = contracts.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
-    if valid_until is not None:
-        contracts = contracts.filter(valid_from__lte=valid_until)
-    return contracts.order_by("valid_from").first()
-
 
 # --- the policy that governs a ticket: one statement, the rule's only definition ----------------
 #
@@ -129,15 +118,18 @@ class PublishedDesk:
     next_opening: datetime | None  # in the desk's zone
 
 
+def support_status(*, calendar: Calendar, now: datetime) -> tuple[bool, datetime | None]:
+    """(is the desk open at `now`, when it next opens — None while open)."""
+    business = business_calendar_for(calendar=calendar)
+    now = whole_second(now)
+    if engine.is_open(business, now):
+        return True, None
+    return False, engine.next_opening(business, now)
+
+
 def support_hours_published(*, now: datetime, days: int = 60) -> list[PublishedDesk]:
     """The public desks with their weekly hours, and their holidays and closures from today
     (project time zone) for `days` days, holiday names in the current language."""
-    from sla import engine
-
-    from .calendars import business_calendar_for
-    from .models import Closure, Holiday, OpeningHours
-    from .services import support_status
-
     today = timezone.localdate(now)
     last = today + timedelta(days=days)
     calendars = Calendar.objects.filter(is_public=True).order_by("name").prefetch_related(

@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from sla.engine import EngineError, parse_target
+
 _SHAPE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*([smhd])\s*$", re.IGNORECASE)
 
 
 def target_parse(text: str):
     """The engine `Target` for `text`, or a `ValidationError` in the current language."""
-    from sla.engine import EngineError, parse_target
-
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Enter a target such as 6h, 90m or 1.5d."), code="required")

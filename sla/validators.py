@@ -6,6 +6,8 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .targets import target_parse
+
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -26,8 +28,6 @@ def _zones() -> frozenset[str]:
 
 def validate_target(value: str) -> None:
     """A target in the engine's notation: 6h, 90m, 3600s, 1.5d."""
-    from .targets import target_parse
-
     target_parse(value)
 
 

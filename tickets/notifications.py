@@ -13,8 +13,10 @@ transaction as the sending, so a task that runs twice sends nothing twice."""
 from __future__ import annotations
 
 import re
+import smtplib
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -144,6 +146,22 @@ def send_for_event(*, event_id: int) -> int:
             render_email(event=event, recipient=recipient, kind=kind).send()
             sent += 1
     return sent
+
+
+# Defined here, below the services that enqueue it after their commit (`tickets.services._common`),
+# so that they need not import `tickets.tasks`, which imports the services. Registered (and
+# re-exported) under its name of old, `tickets.tasks.notify_event`.
+@shared_task(
+    name="tickets.tasks.notify_event",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def notify_event(event_id: int) -> int:
+    """Mail everyone who should hear about this ticket event (idempotent per recipient)."""
+    return send_for_event(event_id=event_id)
 
 
 def mark_as_sent(*, event_ids) -> int:

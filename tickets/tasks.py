@@ -1,28 +1,21 @@
-"""Celery tasks of the tickets app: thin wrappers that take ids and may safely run twice."""
+"""Celery tasks of the tickets app: thin wrappers that take ids and may safely run twice.
+
+`notify_event` is enqueued by the ticket services, which this module imports; it is defined
+below them, in `tickets.notifications`, and re-exported here (its name stays
+`tickets.tasks.notify_event`)."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.utils import timezone
 
 from sla.models import Calendar
-from tickets import notifications
+from tickets.notifications import notify_event
 from tickets.services.sla_recompute import tickets_sla_recompute_for_calendar
 
+__all__ = ["notify_event", "sla_recompute_for_calendar"]
+
 logger = logging.getLogger(__name__)
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def notify_event(event_id: int) -> int:
-    """Mail everyone who should hear about this ticket event (idempotent per recipient)."""
-    return notifications.send_for_event(event_id=event_id)
 
 
 @shared_task(acks_late=True)

@@ -4,20 +4,24 @@ Plain text, in the sender's language (German and English for an unknown sender),
 
 from __future__ import annotations
 
+import smtplib
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import User
 from api.models import InboundMail
 
-from .service import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER
+# Why a mail was answered automatically (InboundMail.reason); `service` decides which applies.
+UNKNOWN_SENDER, READER, NOT_ALLOWED, TICKET_CLOSED = "unknown_sender", "reader", "not_allowed", "ticket_closed"
 
 
 def _paragraphs(inbound: InboundMail, person: User | None) -> list[str]:
@@ -77,3 +81,26 @@ def auto_answer_render(inbound: InboundMail) -> EmailMessage:
         message.extra_headers["In-Reply-To"] = inbound.message_key
         message.extra_headers["References"] = inbound.message_key
     return message
+
+
+# Defined here, below `service`, which enqueues it after the commit that recorded the mail, so
+# that `service` need not import `api.tasks` (which imports `service` through the IMAP poll).
+# Registered (and re-exported) under its name of old, `api.tasks.inbound_auto_answer_send`.
+@shared_task(name="api.tasks.inbound_auto_answer_send", acks_late=True,
+             autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, retry_backoff_max=600,
+             max_retries=8)
+def inbound_auto_answer_send(inbound_id: int) -> bool:
+    """Send the automatic answer of one inbound mail, once (`answered_at` records it in the
+    same transaction as the sending; a failed send rolls back and is retried)."""
+    with transaction.atomic():
+        inbound = (
+            InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id).select_related("ticket").first()
+        )
+        if inbound is None or inbound.answered_at is not None or inbound.outcome != InboundMail.Outcome.AUTO_ANSWERED:
+            return False
+        message = auto_answer_render(inbound)
+        message.send()
+        inbound.answered_at = timezone.now()
+        inbound.answer_message_id = message.extra_headers["Message-ID"]
+        inbound.save(update_fields=["answered_at", "answer_message_id"])
+    return True

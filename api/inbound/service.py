@@ -45,6 +45,7 @@ from tickets.notifications import ticket_references_in
 from tickets.services.filing_rules import CLOCK_SKEW
 from tickets.uploads import check_upload
 
+from .answers import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER, inbound_auto_answer_send
 from .html_text import html_to_text
 from .parsing import ParsedMail, mail_parse
 from .quotes import quoted_text_strip
@@ -55,9 +56,6 @@ Outcome = InboundMail.Outcome
 REFERENCE_IN_SUBJECT = re.compile(r"\bHD-\d{4}-\d{6}\b", re.IGNORECASE)
 AUTO_ANSWER_INTERVAL = timedelta(hours=24)
 REPORTED_AT_WINDOW = timedelta(days=7)
-
-# Why a mail was answered automatically (InboundMail.reason).
-UNKNOWN_SENDER, READER, NOT_ALLOWED, TICKET_CLOSED = "unknown_sender", "reader", "not_allowed", "ticket_closed"
 
 
 @dataclass(frozen=True)
@@ -100,8 +98,6 @@ def mail_ingest(*, raw: bytes) -> IngestResult:
         inbound.outcome, inbound.reason, inbound.ticket, inbound.answer_language = outcome, reason, ticket, language
         inbound.save(update_fields=["outcome", "reason", "ticket", "answer_language"])
         if outcome == Outcome.AUTO_ANSWERED:
-            from api.tasks import inbound_auto_answer_send
-
             transaction.on_commit(partial(inbound_auto_answer_send.delay, inbound.pk))
     logger.info("inbound mail %s from %s: %s %s", inbound.pk, mail.sender, outcome, reason)
     return IngestResult(outcome, reason, ticket, inbound)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.formatting import COUNTRY_TIME_ZONES
 from accounts.models import Organisation
 from api.keys import DEVICE_PREFIX, key_display, key_generate, key_hash
@@ -46,8 +47,6 @@ class DeviceReportResult:
 
 
 def _require_staff(actor) -> None:
-    from accounts import access
-
     if actor is not None and not access.is_admin(actor):
         raise PermissionDenied(_("Only administrators register devices."))
 

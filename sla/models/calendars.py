@@ -88,6 +88,8 @@ class Calendar(models.Model):
         return self.name
 
     def clean(self) -> None:
+        # Not a cycle: importing the `holidays` package costs about 40 ms, which every process would
+        # pay at start-up for the few that edit or sync a calendar.
         from sla.holiday_source import holiday_region_errors
 
         errors = holiday_region_errors(self.holiday_country, self.holiday_subdivision)

@@ -149,14 +149,7 @@ class Contract(models.Model):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The contract cannot end before it starts.")})
         if self.organisation_id and self.valid_from:
-            from sla.selectors import contract_overlapping
-
-            other = contract_overlapping(
-                organisation=self.organisation,
-                valid_from=self.valid_from,
-                valid_until=self.valid_until,
-                exclude_pk=self.pk,
-            )
+            other = self.overlapping_contract()
             if other is not None:
                 raise ValidationError(
                     {
@@ -171,6 +164,17 @@ class Contract(models.Model):
                         }
                     }
                 )
+
+    def overlapping_contract(self) -> "Contract | None":
+        """Another contract of the organisation whose validity shares a day with this one's
+        [valid_from, valid_until] (the one starting first), or None."""
+        contracts = Contract.objects.filter(organisation=self.organisation).select_related("policy")
+        if self.pk is not None:
+            contracts = contracts.exclude(pk=self.pk)
+        contracts = contracts.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from))
+        if self.valid_until is not None:
+            contracts = contracts.filter(valid_from__lte=self.valid_until)
+        return contracts.order_by("valid_from").first()
 
 
 class ContractOverride(models.Model):

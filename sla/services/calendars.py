@@ -130,6 +130,7 @@ def calendar_holidays_sync(*, calendar: Calendar, years: range | None = None) ->
 
     Idempotent. Manual holidays are never touched; a generated day that was removed stays
     inactive (only its names are refreshed); generated days the package no longer lists go."""
+    # Not a cycle: `holidays` is imported on first use only (about 40 ms; see `Calendar.clean`).
     from sla.holiday_source import public_holidays
 
     supported = range(calendar.holidays_from_year, calendar.holidays_until_year + 1)

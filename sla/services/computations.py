@@ -9,6 +9,7 @@ from sla import engine
 from sla.calendars import business_calendar_for
 from sla.models import Calendar, Policy
 from sla.selectors import policy_target_for
+from sla.selectors import support_status as support_status  # a read (the published hours use it); offered here too
 from sla.targets import target_parse
 
 
@@ -54,12 +55,3 @@ def reaction_deadline_preview(*, organisation, category: str, severity: str, rep
     if targets is None:
         return None
     return deadline_for(calendar=targets.policy.calendar, start=reported_at, target=targets.reaction_target)
-
-
-def support_status(*, calendar: Calendar, now: datetime) -> tuple[bool, datetime | None]:
-    """(is the desk open at `now`, when it next opens — None while open)."""
-    business = business_calendar_for(calendar=calendar)
-    now = whole_second(now)
-    if engine.is_open(business, now):
-        return True, None
-    return False, engine.next_opening(business, now)

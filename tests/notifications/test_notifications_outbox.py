@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 
 from escalation.services import escalation_scan
-from notifications import services
+from notifications import delivery, services
 from notifications.models import OutboxMail, OutboxStatus
 from notifications.tasks import outbox_deliver
 from tests.escalation.escalation_support import berlin, file_fault
@@ -61,14 +61,14 @@ def test_an_smtp_failure_is_retried_with_backoff_and_then_sent_exactly_once(esca
 
 
 def test_the_backoff_doubles_up_to_an_hour():
-    assert [services.retry_delay(n) for n in (1, 2, 3, 7, 8, 20)] == [
+    assert [delivery.retry_delay(n) for n in (1, 2, 3, 7, 8, 20)] == [
         timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4), timedelta(minutes=60),
         timedelta(minutes=60), timedelta(minutes=60),
     ]
 
 
 def test_a_mail_is_given_up_after_the_last_attempt_and_can_be_queued_again(escalated, clock):
-    OutboxMail.objects.update(attempts=services.MAX_ATTEMPTS - 1)
+    OutboxMail.objects.update(attempts=delivery.MAX_ATTEMPTS - 1)
     with mock.patch.object(EmailMessage, "send", side_effect=smtplib.SMTPRecipientsRefused({})):
         assert outbox_deliver()["gave_up"] == 3
     assert set(OutboxMail.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tickets import rules
 from tickets.models import Comment, EventCode, Ticket, TicketEvent
+from tickets.notifications import notify_event
 
 # The events that may send mail; `tickets.notifications` decides to whom.
 NOTIFYING_CODES = frozenset({EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED})
@@ -73,7 +74,5 @@ def event_write(
         ticket.last_activity_at = event.created_at
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=event.created_at, updated_at=timezone.now())
     if code in NOTIFYING_CODES:
-        from tickets.tasks import notify_event
-
         transaction.on_commit(partial(notify_event.delay, event.pk))
     return event

@@ -15,6 +15,7 @@ from accounts import access
 from sla.choices import Status
 from tickets.errors import TicketRuleError
 from tickets.models import Ticket
+from tickets.selectors import tickets_visible_to
 
 from ._common import UNSET, lock, require_may_see
 from .assignment import ticket_assign
@@ -107,8 +108,6 @@ class BulkOutcome:
 def _bulk(*, actor, ticket_ids: Iterable[int], action: Callable[[Ticket], str]) -> list[BulkOutcome]:
     """Run `action` on each visible ticket in its own transaction (a refusal of one leaves the
     others done) and return one outcome per requested id, in the order given."""
-    from tickets.selectors import tickets_visible_to
-
     ids = list(dict.fromkeys(int(pk) for pk in ticket_ids))
     tickets = {t.pk: t for t in tickets_visible_to(user=actor).filter(pk__in=ids).select_related("assignee")}
     outcomes = []

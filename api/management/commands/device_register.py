@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation
+from api.services import device_register
 
 
 class Command(BaseCommand):
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("serial", help="The device's serial number or identifier.")
 
     def handle(self, *args, customer_number, name, serial, **options):
-        from api.services import device_register
-
         organisation = Organisation.objects.filter(customer_number=customer_number).first()
         if organisation is None:
             raise CommandError(f"no organisation with customer number {customer_number}")

@@ -8,6 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from api import inbound
+
 EX_DATAERR, EX_TEMPFAIL = 65, 75
 
 
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="Read the message from this file instead of standard input.")
 
     def handle(self, *args, **options):
-        from api.inbound import mail_ingest
-
         if options.get("file"):
             with open(options["file"], "rb") as handle:
                 raw = handle.read()
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not raw.strip():
             raise CommandError("no message on standard input", returncode=EX_DATAERR)
         try:
-            result = mail_ingest(raw=raw)
+            result = inbound.mail_ingest(raw=raw)
         except Exception as error:
             raise CommandError(f"the message could not be handled now: {error}", returncode=EX_TEMPFAIL) from error
         ticket = result.ticket.reference if result.ticket else "-"

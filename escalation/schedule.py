@@ -48,18 +48,6 @@ def _business_if_needed(ticket, calendars: dict | None):
     return business_for(ticket, calendars=calendars) if ticket.post_breach_after else None
 
 
-def ticket_levels(ticket, *, calendars: dict | None = None) -> list[Level]:
-    """All levels of the ticket's open targets, fired or not, earliest first."""
-    business = _business_if_needed(ticket, calendars)
-    return clock.levels(ticket, business, ticket_open=ticket.status in OPEN_STATUSES)
-
-
-def pending_instants(ticket, *, calendars: dict | None = None) -> list[datetime]:
-    """The instants of the levels that have not fired; `next_escalation_at` is the earliest."""
-    business = _business_if_needed(ticket, calendars)
-    return [level.at for level in clock.pending_levels(ticket, business, ticket_open=ticket.status in OPEN_STATUSES)]
-
-
 def due_levels(ticket, *, now: datetime, calendars: dict | None = None) -> list[Level]:
     """The pending levels whose instant is at or before `now` (several after an outage)."""
     business = _business_if_needed(ticket, calendars)

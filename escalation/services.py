@@ -51,7 +51,8 @@ SCAN_COLUMNS = (
 class TicketRow:
     """The scan's view of a ticket: its columns as attributes, no model instance (building
     10,000 model instances a minute would cost more than all the rest of the scan's Python).
-    `tickets.services.sla` reads and sets the SLA attributes on it as on a ticket."""
+    It carries every attribute of a *clocked* object (`sla.engine.clock`), which is all the
+    target clock and `tickets.services.sla.sla_state_compute` read and set."""
 
     def __init__(self, pairs) -> None:
         self.__dict__.update(pairs)

@@ -53,7 +53,7 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = 500) -> Deli
 
     A failure to send records the error and the time of the next attempt (backoff) and goes on
     with the next mail. A crash after sending but before the commit leaves the mail pending: it
-    is sent again (at least once; the Message-ID stays the same). See docs/architecture.md."""
+    is sent again (at least once; the Message-ID stays the same). See docs/escalation.md."""
     now = now or timezone.now()
     result = Delivery()
     for _ in range(limit):

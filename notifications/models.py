@@ -61,7 +61,7 @@ class OutboxMail(models.Model):
 
     `key` names the mail once and for all (e.g. ``sla-escalation:17:4`` for escalation 17 and
     recipient 4): recording it twice is a no-op. The delivery task locks a pending row, sends,
-    and marks it sent in one transaction (see docs/architecture.md, "Escalation")."""
+    and marks it sent in one transaction (see docs/escalation.md)."""
 
     key = models.CharField(_("key"), max_length=120, unique=True)
     # Not indexed: only deleting a person looks mails up by recipient.

@@ -1,6 +1,6 @@
 """CSV files for every dashboard table and for the monthly report.
 
-Format (the same for every file, documented in docs/architecture.md):
+Format (the same for every file, documented in docs/reports.md):
 - UTF-8 with a byte order mark (so Excel recognises the encoding), lines end in CRLF;
 - separator ";" (what Excel expects in German locales), fields quoted only when needed;
 - headers and labels in the user's language; numbers plain: no thousands separator, "." as the

@@ -1,7 +1,7 @@
 """The monthly report per organisation: its tickets, SLA compliance and breaches, and the effort
 of the month priced at the contract's daily rate.
 
-Effort arithmetic (Decimal throughout, never floating point; docs/architecture.md says the same):
+Effort arithmetic (Decimal throughout, never floating point; docs/reports.md says the same):
 1. Time entries are summed in whole minutes per contract and kind: regular paid work (billable,
    inside support hours), paid out-of-hours work (billable, `out_of_hours`), and work not charged
    (not billable; listed for information). Each entry counts under the contract valid on the day

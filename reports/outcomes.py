@@ -1,6 +1,6 @@
 """When a ticket's SLA target counts as met or breached in a period, and when that was decided.
 The target states themselves are the target clock's (`sla.engine.clock`), as database expressions
-in `tickets.sla_expressions`; this module adds the periods (docs/architecture.md, "Manager
+in `tickets.sla_expressions`; this module adds the periods (docs/reports.md, "Manager
 dashboard", says the same in prose).
 
 - A **met** target was decided when it was met: the reaction at `first_reaction_at` (or, for a

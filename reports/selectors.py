@@ -2,7 +2,7 @@
 one query (`scan.figure_rows`, which also picks the tickets of the two lists), the lists' rows by
 primary key; nothing loops over tickets in Python.
 
-Definitions (docs/architecture.md, "Manager dashboard"; the decision rules are in `outcomes`):
+Definitions (docs/reports.md; the decision rules are in `outcomes`):
 - reaction SLA met % = met / (met + breached) over the reaction targets decided in the period,
   rounded to one decimal (halves up); None when nothing was decided. The same for the resolution
   target, which only tickets whose contract promises a resolution time have.

@@ -47,7 +47,7 @@ class SlaState(models.TextChoices):
 
 class TargetState(models.TextChoices):
     """Where one SLA target (reaction or resolution) of a ticket stands. Met and breached are
-    final until a reopen re-opens the resolution target (see docs/architecture.md)."""
+    final until a reopen re-opens the resolution target (docs/sla-semantics.md, section 7)."""
 
     OPEN = "open", pgettext_lazy("SLA target", "Open")
     MET = "met", pgettext_lazy("SLA target", "Met")

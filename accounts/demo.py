@@ -83,3 +83,20 @@ def seed(context: dict[str, object]) -> dict[str, object]:
         team.members.set([users[m] for m in members])
         teams[slug] = team
     return {"organisations": organisations, "users": users, "teams": teams}
+
+
+# The demo steps of the apps above: each app registers its idempotent `seed(context)` in its
+# `AppConfig.ready()`, so they run in the order of INSTALLED_APPS (the layers, bottom first). A
+# step receives what the earlier steps returned (organisations, users, ...) and returns what it
+# adds; the context starts with `now`, the one clock of the whole seeding.
+_STEPS: list = []
+
+
+def demo_step_register(step) -> None:
+    if step not in _STEPS:
+        _STEPS.append(step)
+
+
+def demo_steps() -> list:
+    """This app's step, then the registered ones."""
+    return [seed, *_STEPS]

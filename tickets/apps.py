@@ -7,9 +7,13 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from accounts.demo import demo_step_register
         from sla import signals
 
-        from . import tasks
+        from . import demo, demo_workspace, tasks
+
+        demo_step_register(demo.seed)
+        demo_step_register(demo_workspace.seed)
 
         def calendar_changed(sender, calendar_id: int, **kwargs) -> None:
             tasks.sla_recompute_for_calendar.delay(calendar_id)

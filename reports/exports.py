@@ -5,17 +5,19 @@ Format (the same for every file, documented in docs/reports.md):
 - separator ";" (what Excel expects in German locales), fields quoted only when needed;
 - headers and labels in the user's language; numbers plain: no thousands separator, "." as the
   decimal point, percentages as numbers (83.3, not "83,3 %"); empty when there is no value;
-- instants in the project time zone as "YYYY-MM-DD HH:MM", dates as "YYYY-MM-DD".
+- instants in the project time zone as "YYYY-MM-DD HH:MM", dates as "YYYY-MM-DD";
+- no cell is read as a formula: text starting with =, +, -, @, |, %, a tab or a carriage return
+  gets a leading apostrophe (which spreadsheets hide), numbers such as -1.50 stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from defusedcsv import csv
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,11 +47,20 @@ def plain(value) -> str:
     return str(value)
 
 
+# defusedcsv's writer defuses a cell starting with =, +, -, @, | or % (but not a number); a cell
+# starting with a tab or a carriage return, which it leaves alone, is defused here the same way.
+_LEADING_CONTROLS = ("\t", "\r")
+
+
+def _defused(text: str) -> str:
+    return f"'{text}" if text.startswith(_LEADING_CONTROLS) else text
+
+
 def csv_text(rows: Iterable[Iterable]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([plain(value) for value in row])
+        writer.writerow([_defused(plain(value)) for value in row])
     return BOM + buffer.getvalue()
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -64,6 +65,37 @@ def test_the_organisation_table_as_csv(client, manager, data):
         ["Acme Tooling Inc.", "1", "1", "0", "100.0", "0", "1", "0.0", "1", "1", "2"],
         ['Müller; Söhne "Straßenbau" GmbH', "3", "2", "1", "66.7", "0", "0", "", "1", "0", "3"],
     ]
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(client, manager):
+    organisation = OrganisationFactory(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    reacted(organisation, reported_at=berlin(2026, 3, 3, 9), after=timedelta(hours=1),
+            due_after=timedelta(hours=4), business_seconds=3600)
+    client.force_login(manager)
+    _response, rows = download(client, "organisations")
+    assert rows[1][0] == "'@SUM(1+1)*cmd\\|' /C calc'!A0"
+    assert rows[1][1:4] == ["1", "1", "0"]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+49 221 123", "'+49 221 123"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+2", "'\t=1+2"),
+        ("\r=1+2", "'\r=1+2"),
+        ("Fernwartung = 2 h", "Fernwartung = 2 h"),
+        (-5, "-5"),
+        (Decimal("-1.50"), "-1.50"),
+        ("-0.25", "-0.25"),
+        (Decimal("83.3"), "83.3"),
+    ],
+)
+def test_formula_cells_are_defused_and_numbers_stay_numbers(value, written):
+    text = exports.csv_text([[value, "Ende"]])
+    assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [[written, "Ende"]]
 
 
 def test_the_summary_as_csv_has_plain_numbers(client, manager, data):

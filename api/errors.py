@@ -5,7 +5,8 @@
 `code` is stable (DRF's codes: invalid, not_authenticated, authentication_failed,
 permission_denied, not_found, method_not_allowed, throttled, parse_error, …, a ticket rule's
 code such as "transition", or "idempotency_conflict" (409: a filing's key reused for another
-filing)); `detail` is a sentence for people; `fields` appears for field errors.
+filing, a comment's key for another comment)); `detail` is a sentence for people; `fields`
+appears for field errors.
 Services raise Django's ValidationError / PermissionDenied / Http404: they are mapped here, so
 the API says what the portal says."""
 

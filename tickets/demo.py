@@ -191,7 +191,7 @@ def _run(ticket, users, script) -> None:
         elif action == "reply":
             services.comment_add(ticket=ticket, author=actor, body=argument)
         elif action == "reply_file":
-            comment = services.comment_add(ticket=ticket, author=actor, body=argument)
+            comment = services.comment_add(ticket=ticket, author=actor, body=argument).comment
             services.attachment_add(
                 ticket=ticket,
                 actor=actor,

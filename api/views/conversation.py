@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -22,6 +22,19 @@ from tickets.choices import Channel
 
 from .base import PersonApiMixin
 from .tickets import REFERENCE_PARAMETER, ticket_for
+
+COMMENT_IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    description="Like the field `idempotency_key` (which wins when both are sent): repeating a comment with "
+                "the same key returns the first comment instead of writing a second one.",
+)
+COMMENT_RESPONSES = {
+    201: CommentSerializer,
+    200: OpenApiResponse(CommentSerializer, description="A repeat of the caller's earlier comment with the same "
+                                                        "idempotency key: the first comment; nothing was written."),
+    409: OpenApiResponse(description="The idempotency key was used for a different comment of the caller (another "
+                                     "ticket, text or kind)."),
+}
 
 
 class TicketScopedMixin(PersonApiMixin):
@@ -51,18 +64,18 @@ class CommentListView(TicketScopedMixin, generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(summary="Reply or add an internal note", request=CommentCreateSerializer,
-                   responses={201: CommentSerializer})
+                   parameters=[COMMENT_IDEMPOTENCY_KEY_HEADER], responses=COMMENT_RESPONSES)
     def post(self, request, *args, **kwargs):
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         key = data.get("idempotency_key", "") or request.headers.get("Idempotency-Key", "")[:64]
-        comment = services.comment_add(
+        commented = services.comment_add(
             ticket=self.ticket, author=request.user, body=data["body"], is_internal=data["is_internal"],
             channel=Channel.API, idempotency_key=key,
         )
-        comment = self.get_queryset().get(pk=comment.pk)
-        return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)
+        body = self.get_serializer(commented.comment).data  # the comment comes back with its relations loaded
+        return Response(body, status=status.HTTP_201_CREATED if commented.created else status.HTTP_200_OK)
 
 
 @extend_schema(parameters=[REFERENCE_PARAMETER])

@@ -151,7 +151,8 @@ def test_internal_notes_and_attachments_stay_with_agents(api, users, file_ticket
     from tickets.services import attachment_add, comment_add
 
     ticket = file_ticket("customer")
-    note = comment_add(ticket=ticket, author=users["agent"], body="Intern: Kunde ruft oft an.", is_internal=True)
+    note = comment_add(ticket=ticket, author=users["agent"], body="Intern: Kunde ruft oft an.",
+                       is_internal=True).comment
     attachment_add(ticket=ticket, actor=users["agent"], file=Upload("intern.txt", b"geheim"), comment=note)
     base = f"/api/v1/tickets/{ticket.reference}/"
     customer_comments = api("customer").get(f"{base}comments/").json()

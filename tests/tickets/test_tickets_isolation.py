@@ -107,7 +107,7 @@ def test_reseller_agent_sees_its_customers_ticket(client, users, foreign):
 def test_internal_attachment_is_404_for_customers_but_served_to_agents(client, users, file_ticket):
     ticket = file_ticket()
     note = services.comment_add(ticket=ticket, author=users["agent"], body="intern", is_internal=True,
-                                files=[upload("intern.txt", b"nur intern")])
+                                files=[upload("intern.txt", b"nur intern")]).comment
     url = reverse("tickets:attachment", kwargs={"reference": ticket.reference,
                                                 "public_id": note.attachments.get().public_id})
     for viewer in ("customer", "reader"):

@@ -119,6 +119,26 @@ def test_double_reply_saves_once(client, users, file_ticket):
     assert ticket.comments.count() == 1
 
 
+def test_a_reply_token_reused_on_another_ticket_is_saved_there(client, users, file_ticket):
+    first, second = file_ticket(), file_ticket()
+    login_as(client, users)
+    for ticket in (first, second):
+        response = client.post(reverse("tickets:reply", kwargs={"reference": ticket.reference}),
+                               {"body": "Gleicher Text", "idempotency_key": "d" * 32}, follow=True)
+        assert "Your reply has been added." in response.content.decode()
+    assert [c.body for c in second.comments.all()] == ["Gleicher Text"]
+    assert first.comments.count() == 1
+
+
+def test_a_reply_token_reused_with_another_text_saves_both(client, users, file_ticket):
+    ticket = file_ticket()
+    login_as(client, users)
+    url = reverse("tickets:reply", kwargs={"reference": ticket.reference})
+    client.post(url, {"body": "Erster Text", "idempotency_key": "c" * 32})
+    client.post(url, {"body": "Korrigierter Text", "idempotency_key": "c" * 32})
+    assert [c.body for c in ticket.comments.all()] == ["Erster Text", "Korrigierter Text"]
+
+
 def test_reader_reply_is_refused_with_whom_to_contact(client, users, file_ticket):
     ticket = file_ticket()
     login_as(client, users, "reader")

@@ -33,6 +33,16 @@ def test_a_reply_goes_to_the_customer_and_counts_as_the_reaction(agent_client, u
     assert ticket.first_reaction_at is not None
 
 
+def test_a_reply_token_reused_on_another_ticket_is_sent_there(agent_client, file_ticket):
+    first, second = file_ticket(), file_ticket()
+    for ticket in (first, second):
+        agent_client.post(_url(ticket, "tickets:work_reply"),
+                          {"body": "Wir sehen nach.", "kind": "reply", "idempotency_key": "b" * 32})
+    assert Comment.objects.filter(ticket=second, body="Wir sehen nach.").count() == 1
+    second.refresh_from_db()
+    assert second.first_reaction_at is not None
+
+
 def test_an_internal_note_is_for_agents_only(agent_client, client, users, file_ticket):
     ticket = file_ticket()
     agent_client.post(_url(ticket, "tickets:work_reply"), {"body": "Nur intern", "kind": "note"})

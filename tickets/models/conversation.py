@@ -20,7 +20,8 @@ class Comment(models.Model):
     is_internal = models.BooleanField(_("internal note"), default=False,
                                       help_text=_("Internal notes are visible to agents only."))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    # A token from the reply form: a double submit saves one comment.
+    # The author's idempotency key (a reply form's token, an API client's key), one comment per author
+    # and key: a repeat of the same comment returns it (`tickets.services.conversation.comment_add`).
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 

@@ -6,6 +6,8 @@ after commit. A change to the current value writes nothing.
 `actor` is the person acting (a customer contact or an agent) or None for the system (a task,
 a device, an e-mail gateway)."""
 
+from tickets.errors import IdempotencyConflict
+
 from ._common import UNSET
 from .assignment import ticket_assign
 from .claiming import (
@@ -17,8 +19,8 @@ from .claiming import (
     tickets_bulk_assign,
     tickets_bulk_change_status,
 )
-from .conversation import attachment_add, comment_add
-from .creation import Filed, IdempotencyConflict, ticket_create
+from .conversation import Commented, attachment_add, comment_add
+from .creation import Filed, ticket_create
 from .effort import time_entry_add, time_entry_delete
 from .phone import ticket_log_call
 from .status import (
@@ -43,6 +45,7 @@ __all__ = [
     "UNSET",
     "AlreadyTaken",
     "BulkOutcome",
+    "Commented",
     "Filed",
     "IdempotencyConflict",
     "attachment_add",

@@ -6,21 +6,33 @@ import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from accounts import access
 from sla.choices import Status
 from tickets import rules
 from tickets.choices import Channel
+from tickets.errors import IdempotencyConflict
 from tickets.models import Attachment, Comment, EventCode, Ticket
 from tickets.uploads import check_upload
 
 from ._common import event_write, lock, require_may_see
 from .sla import sla_reaction_record
 from .status import REASON_CUSTOMER_REPLIED, apply_status
+
+
+@dataclass(frozen=True)
+class Commented:
+    """What `comment_add` did: `created` the comment now, or found it written earlier under the
+    same idempotency key (a repeat: nothing was written)."""
+
+    comment: Comment
+    created: bool
 
 
 def comment_add(
@@ -32,20 +44,33 @@ def comment_add(
     files: Iterable = (),
     channel: str = Channel.PORTAL,
     idempotency_key: str = "",
-) -> Comment:
-    """Add a public reply or (agents only) an internal note, with attachments.
+) -> Commented:
+    """Add a public reply or (agents only) an internal note, with attachments; see `Commented`.
 
     Every file must pass `tickets.uploads.check_upload` (the portal checks first and passes on
     only the accepted ones, so the text is saved even when a file is refused). The first public
     reply of an agent is the reaction. A customer's reply to a ticket that waits on the
-    customer moves it back to in progress. A repeated `idempotency_key` returns the first comment.
+    customer moves it back to in progress.
+
+    `idempotency_key` is the author's (one comment per author and key): the same author sending
+    the same comment (ticket, text, reply or note) with the same key again gets the first one
+    (`created=False`). The key with another comment is never swallowed: through the API it is an
+    `IdempotencyConflict`; a form's token (a page restored by the browser, say) saves the comment
+    as a new one, without the key.
     """
     require_may_see(author, ticket)
     files = list(files)
     body = (body or "").strip()
-    existing = _already_written(author, idempotency_key)
-    if existing is not None:
-        return existing
+    strict = channel == Channel.API
+    if author is None:
+        idempotency_key = ""
+    earlier = _already_written(author, idempotency_key)
+    if earlier is not None:
+        if _same_comment(earlier, ticket=ticket, body=body, is_internal=is_internal):
+            return Commented(earlier, created=False)
+        if strict:
+            raise _conflict(earlier)
+        idempotency_key = ""
     if is_internal and author is not None and not rules.may_add_note(author):
         raise PermissionDenied(_("Only agents can write internal notes."))
     if author is not None and not (is_internal or rules.may_reply(author, ticket)):
@@ -54,30 +79,45 @@ def comment_add(
         raise PermissionDenied(_("Your role does not allow replies."))
     if not body and not files:
         raise ValidationError({"body": _("Please write a reply or attach a file.")})
-    checked = [check_upload(f) for f in files]
-    try:
+    checked = list(zip(files, [check_upload(f) for f in files], strict=True))
+
+    def write(key: str) -> Comment:
         with files_removed_on_error(), transaction.atomic():
-            return _add(
-                ticket=ticket,
-                author=author,
-                body=body,
-                is_internal=is_internal,
-                files=list(zip(files, checked, strict=True)),
-                channel=channel,
-                idempotency_key=idempotency_key if author is not None else "",
-            )
+            return _add(ticket=ticket, author=author, body=body, is_internal=is_internal, files=checked,
+                        channel=channel, idempotency_key=key)
+
+    try:
+        return Commented(write(idempotency_key), created=True)
     except IntegrityError:
-        # A double submit raced past the check: the first one is saved, return it.
-        existing = _already_written(author, idempotency_key)
-        if existing is None:
+        # The same key raced past the check: the other request won, ours was rolled back.
+        earlier = _already_written(author, idempotency_key)
+        if earlier is None:
             raise
-        return existing
+        if _same_comment(earlier, ticket=ticket, body=body, is_internal=is_internal):
+            return Commented(earlier, created=False)
+        if strict:
+            raise _conflict(earlier) from None
+        return Commented(write(""), created=True)
 
 
 def _already_written(author, idempotency_key: str) -> Comment | None:
+    """The author's comment under this key, with what an answer shows of it."""
     if author is None or not idempotency_key:
         return None
-    return Comment.objects.filter(author=author, idempotency_key=idempotency_key).first()
+    attachments = Attachment.objects.order_by("created_at", "pk")
+    found = Comment.objects.select_related("author").prefetch_related(Prefetch("attachments", queryset=attachments))
+    return found.filter(author=author, idempotency_key=idempotency_key).first()
+
+
+def _same_comment(comment: Comment, *, ticket: Ticket, body: str, is_internal: bool) -> bool:
+    return comment.ticket_id == ticket.pk and comment.body == body and comment.is_internal == is_internal
+
+
+def _conflict(comment: Comment) -> IdempotencyConflict:
+    return IdempotencyConflict(comment.ticket, _(
+        "This idempotency key was already used for another comment. Send that request again unchanged, or use "
+        "a new key for a new comment."
+    ))
 
 
 def _add(*, ticket, author, body, is_internal, files, channel, idempotency_key) -> Comment:

@@ -10,13 +10,13 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from sla.choices import CATEGORIES_WITH_SEVERITY
 from sla.services.computations import whole_second
 from tickets import routing
 from tickets.choices import Channel
+from tickets.errors import IdempotencyConflict
 from tickets.models import EventCode, Ticket, TicketEvent
 from tickets.references import reference_allocate
 from tickets.uploads import check_upload
@@ -40,17 +40,6 @@ class Filed:
 
     ticket: Ticket
     created: bool
-
-
-class IdempotencyConflict(Exception):
-    """An API client sent the key of an earlier filing with a different filing."""
-
-    def __init__(self, ticket: Ticket):
-        self.ticket = ticket
-        super().__init__(
-            _("This idempotency key was already used for ticket %(reference)s with different data. Send that "
-              "request again unchanged, or use a new key for a new ticket.") % {"reference": ticket.reference}
-        )
 
 
 def filing_key(*, actor, requester, idempotency_key: str) -> str:

@@ -54,6 +54,16 @@ def is_admin(user) -> bool:
     return _active(user) and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
 
 
+def may_change_effort(user, author_id: int | None) -> bool:
+    """Change or delete a time entry: its author (an agent) may, and managers may any."""
+    return is_agent(user) and (author_id == user.pk or is_manager(user))
+
+
+def may_read_sla_audit(user) -> bool:
+    """The audit trail of the SLA configuration: managers and admins."""
+    return is_manager(user)
+
+
 def is_reseller_agent(user) -> bool:
     return (
         is_agent(user)

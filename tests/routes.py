@@ -91,6 +91,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
                      "work_severity", "work_team", "work_effort", "work_presence")
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
+    "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
 }
 
 

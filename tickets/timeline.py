@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from sla.choices import Severity, Status
 from tickets.choices import Channel
 from tickets.markdown import render_markdown
-from tickets.models import EventCode, TicketEvent
+from tickets.models import EventCode, TicketEvent, WorkType
 
 ICONS = {
     EventCode.CREATED: "plus-circle",
@@ -30,6 +30,9 @@ ICONS = {
     EventCode.OUT_OF_HOURS_ACCEPTED: "moon-stars",
     EventCode.SLA_RECOMPUTED: "hourglass-split",
     EventCode.SLA_UNAVAILABLE: "hourglass",
+    EventCode.EFFORT_LOGGED: "clock-history",
+    EventCode.EFFORT_CHANGED: "pencil",
+    EventCode.EFFORT_DELETED: "trash",
 }
 
 
@@ -104,6 +107,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("The release for the permanent fix is no longer set.")
     if event.code == EventCode.OUT_OF_HOURS_ACCEPTED:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
+    if event.code in (EventCode.EFFORT_LOGGED, EventCode.EFFORT_CHANGED, EventCode.EFFORT_DELETED):
+        return _effort(event.code, p, values)
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:
@@ -113,6 +118,66 @@ def describe(event: TicketEvent, actor: str) -> str:
             }
         return _("No service-level deadlines: they could not be computed.")
     return _label(EventCode, event.code)
+
+
+def _effort_field_labels() -> dict[str, str]:
+    return {
+        "worked_on": _("day"), "minutes": _("minutes"), "work_type": _("work type"), "note": _("note"),
+        "billable": _("billable"), "out_of_hours": _("out of hours"),
+    }
+
+
+def _effort_value(name: str, value) -> str:
+    """One raw value of a time entry (as stored in the payload) in the active language."""
+    if value is None or value == "":
+        return _("none")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "work_type":
+        return _label(WorkType, value)
+    if name == "worked_on":
+        day = parse_date(value) if isinstance(value, str) else value
+        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
+    if name == "minutes":
+        return _("%(minutes)s min") % {"minutes": value}
+    return str(value)
+
+
+def _effort(code: str, p: dict, values: dict) -> str:
+    """A time entry logged, changed or deleted (payload: entry_id, agent, old, new)."""
+    old, new = p.get("old") or {}, p.get("new") or {}
+    if code == EventCode.EFFORT_CHANGED:
+        labels = _effort_field_labels()
+        changes = "; ".join(
+            _("%(field)s: %(old)s → %(new)s") % {
+                "field": labels.get(name, name), "old": _effort_value(name, old.get(name)),
+                "new": _effort_value(name, new.get(name)),
+            }
+            for name in new
+        )
+        return _("%(actor)s changed the time entry of %(agent)s (%(changes)s).") % {
+            **values, "agent": _person(p.get("agent")), "changes": changes,
+        }
+    entry = new if code == EventCode.EFFORT_LOGGED else old
+    details = {
+        **values,
+        "minutes": _effort_value("minutes", entry.get("minutes")),
+        "work_type": _effort_value("work_type", entry.get("work_type")),
+        "day": _effort_value("worked_on", entry.get("worked_on")),
+        "agent": _person(p.get("agent")),
+    }
+    if code == EventCode.EFFORT_LOGGED:
+        text = _("%(actor)s logged %(minutes)s (%(work_type)s) on %(day)s.") % details
+    else:
+        text = _("%(actor)s deleted the time entry of %(agent)s: %(minutes)s (%(work_type)s) on %(day)s.") % details
+    flags = []
+    if entry.get("note"):
+        flags.append(_("Note: %(note)s") % {"note": entry["note"]})
+    if entry.get("billable") is False:
+        flags.append(_("not billable"))
+    if entry.get("out_of_hours"):
+        flags.append(_("out of hours"))
+    return " ".join([text, *(f"{flag}." for flag in flags)])
 
 
 def _moment(value) -> str:

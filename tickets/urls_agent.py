@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:reference>/work/severity/", workspace.change_severity, name="work_severity"),
     path("<str:reference>/work/team/", workspace.move_to_team, name="work_team"),
     path("<str:reference>/work/effort/", workspace.log_effort, name="work_effort"),
+    path("<str:reference>/work/effort/<int:pk>/change/", workspace.change_effort, name="work_effort_change"),
     path("<str:reference>/work/effort/<int:pk>/delete/", workspace.delete_effort, name="work_effort_delete"),
     path("<str:reference>/work/presence/", workspace.presence, name="work_presence"),
 ]

@@ -23,6 +23,9 @@ class EventCode(models.TextChoices):
     OUT_OF_HOURS_ACCEPTED = "out_of_hours_accepted", _("Paid out-of-hours service accepted")
     SLA_RECOMPUTED = "sla_recomputed", _("Service-level deadlines recomputed")
     SLA_UNAVAILABLE = "sla_unavailable", _("Service-level deadlines could not be computed")
+    EFFORT_LOGGED = "effort_logged", _("Time logged")
+    EFFORT_CHANGED = "effort_changed", _("Time entry changed")
+    EFFORT_DELETED = "effort_deleted", _("Time entry deleted")
 
 
 class TicketEvent(models.Model):

@@ -21,7 +21,7 @@ from .claiming import (
 )
 from .conversation import Commented, attachment_add, comment_add
 from .creation import Filed, ticket_create
-from .effort import time_entry_add, time_entry_delete
+from .effort import time_entry_add, time_entry_change, time_entry_delete
 from .phone import ticket_log_call
 from .status import (
     ticket_change_severity,
@@ -72,5 +72,6 @@ __all__ = [
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
     "time_entry_add",
+    "time_entry_change",
     "time_entry_delete",
 ]

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import access
 from sla.choices import CATEGORIES_WITH_SEVERITY, Status
 from tickets import canned, rules, selectors, selectors_workspace, services
 from tickets.errors import TicketRuleError
@@ -54,6 +55,13 @@ def _clock_rows(ticket, now) -> list[dict]:
 def workspace_context(request, ticket, **bound_forms) -> dict:
     user, now = request.user, timezone.now()
     entries = selectors_workspace.time_entries_for(ticket=ticket)
+    for entry in entries:
+        entry.may_change = access.may_change_effort(user, entry.agent_id)
+        if entry.may_change:
+            entry.change_form = TimeEntryForm(prefix=f"entry{entry.pk}", initial={
+                "minutes": entry.minutes, "work_type": entry.work_type, "worked_on": entry.worked_on,
+                "note": entry.note, "billable": entry.billable, "out_of_hours": entry.out_of_hours,
+            })
     replies = [
         {"reply": reply, "text": canned.canned_reply_fill(body=reply.body, ticket=ticket, agent=user)}
         for reply in selectors_workspace.canned_replies_for(ticket=ticket, user=user)
@@ -247,6 +255,27 @@ def log_effort(request, reference):
     return _action(request, reference, form_name="effort_form",
                    make_form=lambda r, t: TimeEntryForm(r.POST), perform=perform,
                    done=_("The time has been logged."))
+
+
+@require_POST
+@agents_only
+def change_effort(request, reference, pk):
+    """Change a time entry (its author or a manager); the outcome is a message on the workspace."""
+    ticket = _ticket(request, reference)
+    entry = get_object_or_404(ticket.time_entries.select_related("ticket"), pk=pk)
+    form = TimeEntryForm(request.POST, prefix=f"entry{pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("tickets:workspace", reference=ticket.reference)
+    try:
+        services.time_entry_change(entry=entry, actor=request.user, data=form.cleaned_data)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The time entry has been changed."))
+    return redirect("tickets:workspace", reference=ticket.reference)
 
 
 @require_POST

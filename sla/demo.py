@@ -9,6 +9,7 @@ from . import services
 from .models import Calendar, Closure, Contract, Policy
 
 WORKDAY = [(9 * 60, 17 * 60)]
+BY = {"actor": None, "origin": services.command_origin("seed_demo")}  # the audit trail's "who"
 
 CALENDARS = [
     {
@@ -63,14 +64,14 @@ def _calendar(spec: dict) -> Calendar:
     fields = {k: v for k, v in spec.items() if k not in {"slug", "hours", "closures"}}
     calendar = Calendar.objects.filter(slug=spec["slug"]).first()
     if calendar is None:
-        calendar = services.calendar_create(slug=spec["slug"], hours=spec["hours"], **fields)
+        calendar = services.calendar_create(slug=spec["slug"], hours=spec["hours"], **fields, **BY)
     else:
-        services.calendar_update(calendar=calendar, data=fields)
-        services.calendar_set_hours(calendar=calendar, hours=spec["hours"])
-        services.calendar_holidays_sync(calendar=calendar)
+        services.calendar_update(calendar=calendar, data=fields, **BY)
+        services.calendar_set_hours(calendar=calendar, hours=spec["hours"], **BY)
+        services.calendar_holidays_sync(calendar=calendar, **BY)
     for start, end, reason, kind in spec["closures"]:
         if not calendar.closures.filter(start_date=start, end_date=end).exists():
-            services.closure_add(calendar=calendar, start_date=start, end_date=end, reason=reason, kind=kind)
+            services.closure_add(calendar=calendar, start_date=start, end_date=end, reason=reason, kind=kind, **BY)
     return calendar
 
 
@@ -80,13 +81,13 @@ def seed(context: dict[str, object]) -> dict[str, object]:
     for slug, name, calendar_slug, targets in POLICIES:
         policy = Policy.objects.filter(slug=slug).first()
         if policy is None:
-            policy = services.policy_create(name=name, slug=slug, calendar=calendars[calendar_slug], targets=targets)
+            policy = services.policy_create(name=name, slug=slug, calendar=calendars[calendar_slug], targets=targets,
+                                            **BY)
         else:
-            services.policy_update(policy=policy, data={"name": name, "calendar": calendars[calendar_slug]})
+            services.policy_update(policy=policy, data={"name": name, "calendar": calendars[calendar_slug]}, **BY)
             for severity, (reaction, resolution) in targets.items():
                 services.policy_target_set(
-                    policy=policy, severity=severity, reaction_target=reaction, resolution_target=resolution
-                )
+                    policy=policy, severity=severity, reaction_target=reaction, resolution_target=resolution, **BY)
         policies[slug] = policy
     organisations = context["organisations"]
     contracts: dict[str, Contract] = {}
@@ -95,10 +96,11 @@ def seed(context: dict[str, object]) -> dict[str, object]:
         contract = Contract.objects.filter(organisation=organisation, valid_from=CONTRACT_START).first()
         data = {"policy": policies[policy_slug], "daily_rate": DAILY_RATE, "hours_per_day": HOURS_PER_DAY}
         if contract is None:
-            contract = services.contract_create(organisation=organisation, valid_from=CONTRACT_START, **data)
+            contract = services.contract_create(organisation=organisation, valid_from=CONTRACT_START, **data, **BY)
         else:
-            services.contract_update(contract=contract, data=data)
+            services.contract_update(contract=contract, data=data, **BY)
         for category, override_slug in overrides.items():
-            services.contract_override_set(contract=contract, category=category, policy=policies[override_slug])
+            services.contract_override_set(contract=contract, category=category, policy=policies[override_slug],
+                                           **BY)
         contracts[key] = contract
     return {"calendars": calendars, "policies": policies, "contracts": contracts}

@@ -1,6 +1,7 @@
 """Business calendars and service-level policies. The rules live in `sla.engine` (no Django);
 these rows are its configuration, turned into engine objects by `sla.calendars`."""
 
+from .audit import SlaChange
 from .calendars import Calendar, Closure, Holiday, OpeningHours
 from .policies import Contract, ContractOverride, Policy, PolicyTarget
 
@@ -13,4 +14,5 @@ __all__ = [
     "OpeningHours",
     "Policy",
     "PolicyTarget",
+    "SlaChange",
 ]

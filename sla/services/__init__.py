@@ -2,12 +2,14 @@
 
 Import from here: ``from sla import services`` / ``from sla.services import deadline_for``."""
 
+from .audit import ORIGIN_ADMIN, command_origin, sla_change_record, sla_changes_record
 from .calendars import (
     CALENDAR_FIELDS,
     HOLIDAY_SOURCE_FIELDS,
     HolidaySync,
     calendar_changed,
     calendar_create,
+    calendar_delete,
     calendar_holidays_sync,
     calendar_set_hours,
     calendar_update,
@@ -28,9 +30,11 @@ from .computations import (
 )
 from .policies import (
     contract_create,
+    contract_delete,
     contract_override_set,
     contract_update,
     policy_create,
+    policy_delete,
     policy_target_remove,
     policy_target_set,
     policy_update,
@@ -39,17 +43,21 @@ from .policies import (
 __all__ = [
     "CALENDAR_FIELDS",
     "HOLIDAY_SOURCE_FIELDS",
+    "ORIGIN_ADMIN",
     "HolidaySync",
     "TicketTargets",
     "calendar_changed",
     "calendar_create",
+    "calendar_delete",
     "calendar_holidays_sync",
     "calendar_set_hours",
     "calendar_update",
     "closure_add",
     "closure_change",
     "closure_remove",
+    "command_origin",
     "contract_create",
+    "contract_delete",
     "contract_override_set",
     "contract_update",
     "deadline_for",
@@ -57,10 +65,13 @@ __all__ = [
     "holiday_change",
     "holiday_remove",
     "policy_create",
+    "policy_delete",
     "policy_target_remove",
     "policy_target_set",
     "policy_update",
     "reaction_deadline_preview",
+    "sla_change_record",
+    "sla_changes_record",
     "support_status",
     "ticket_targets_for",
     "whole_second",

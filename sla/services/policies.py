@@ -1,4 +1,5 @@
-"""Writes to service-level policies, their targets, contracts and category overrides."""
+"""Writes to service-level policies, their targets, contracts and category overrides. Each records
+its audit row (`sla.services.audit`; `actor`, `origin`) in the same transaction."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -11,6 +12,7 @@ from sla.models import Calendar, Contract, ContractOverride, Policy, PolicyTarge
 from sla.targets import target_normalise
 
 from ._fields import fields_update
+from .audit import Action, sla_change_record, snapshot
 
 
 @transaction.atomic
@@ -23,6 +25,8 @@ def policy_create(
     warning_threshold_percent: int = 75,
     pause_statuses: Iterable[str] | None = None,
     post_breach_after: str = "",
+    actor=None,
+    origin: str = "",
 ) -> Policy:
     """A policy with its targets ({severity: (reaction, resolution or "")})."""
     policy = Policy(
@@ -33,23 +37,35 @@ def policy_create(
         policy.pause_statuses = list(pause_statuses)
     policy.full_clean()
     policy.save()
+    sla_change_record(instance=policy, action=Action.CREATED, actor=actor, origin=origin)
     for severity, (reaction, resolution) in (targets or {}).items():
-        policy_target_set(policy=policy, severity=severity, reaction_target=reaction, resolution_target=resolution)
+        policy_target_set(policy=policy, severity=severity, reaction_target=reaction, resolution_target=resolution,
+                          actor=actor, origin=origin)
     return policy
 
 
 @transaction.atomic
-def policy_update(*, policy: Policy, data: Mapping[str, object]) -> Policy:
-    fields_update(
+def policy_update(*, policy: Policy, data: Mapping[str, object], actor=None, origin: str = "") -> Policy:
+    old = snapshot(policy)
+    if fields_update(
         instance=policy, data=data, service="policy_update",
         allowed={"name", "calendar", "warning_threshold_percent", "pause_statuses", "post_breach_after"},
-    )
+    ):
+        sla_change_record(instance=policy, action=Action.CHANGED, old=old, new=snapshot(policy), actor=actor,
+                          origin=origin)
     return policy
+
+
+@transaction.atomic
+def policy_delete(*, policy: Policy, actor=None, origin: str = "") -> None:
+    """Delete a policy with its targets (a contract or override still on it protects it)."""
+    sla_change_record(instance=policy, action=Action.DELETED, actor=actor, origin=origin)
+    policy.delete()
 
 
 @transaction.atomic
 def policy_target_set(
-    *, policy: Policy, severity: str, reaction_target: str, resolution_target: str = ""
+    *, policy: Policy, severity: str, reaction_target: str, resolution_target: str = "", actor=None, origin: str = ""
 ) -> PolicyTarget:
     """Create or change the targets of one severity, stored in the engine's canonical notation."""
     errors = {}
@@ -68,14 +84,20 @@ def policy_target_set(
     )
     if row.pk and (row.reaction_target, row.resolution_target) == (reaction, resolution):
         return row
+    old = snapshot(row) if row.pk else None
     row.reaction_target, row.resolution_target = reaction, resolution
     row.full_clean()
     row.save()
+    if old is None:
+        sla_change_record(instance=row, action=Action.CREATED, actor=actor, origin=origin)
+    else:
+        sla_change_record(instance=row, action=Action.CHANGED, old=old, new=snapshot(row), actor=actor, origin=origin)
     return row
 
 
 @transaction.atomic
-def policy_target_remove(*, target: PolicyTarget) -> None:
+def policy_target_remove(*, target: PolicyTarget, actor=None, origin: str = "") -> None:
+    sla_change_record(instance=target, action=Action.DELETED, actor=actor, origin=origin)
     target.delete()
 
 
@@ -88,6 +110,8 @@ def contract_create(
     valid_until: date | None = None,
     daily_rate: Decimal | None = None,
     hours_per_day: Decimal = Decimal("8"),
+    actor=None,
+    origin: str = "",
 ) -> Contract:
     contract = Contract(
         organisation=organisation, policy=policy, valid_from=valid_from, valid_until=valid_until,
@@ -95,30 +119,51 @@ def contract_create(
     )
     contract.full_clean()
     contract.save()
+    sla_change_record(instance=contract, action=Action.CREATED, actor=actor, origin=origin)
     return contract
 
 
 @transaction.atomic
-def contract_update(*, contract: Contract, data: Mapping[str, object]) -> Contract:
-    fields_update(
+def contract_update(*, contract: Contract, data: Mapping[str, object], actor=None, origin: str = "") -> Contract:
+    old = snapshot(contract)
+    if fields_update(
         instance=contract, data=data, service="contract_update",
         allowed={"policy", "valid_from", "valid_until", "daily_rate", "hours_per_day"},
-    )
+    ):
+        sla_change_record(instance=contract, action=Action.CHANGED, old=old, new=snapshot(contract), actor=actor,
+                          origin=origin)
     return contract
 
 
 @transaction.atomic
-def contract_override_set(*, contract: Contract, category: str, policy: Policy | None) -> ContractOverride | None:
+def contract_delete(*, contract: Contract, actor=None, origin: str = "") -> None:
+    """Delete a contract with its category overrides."""
+    for override in contract.overrides.select_related("policy"):
+        sla_change_record(instance=override, action=Action.DELETED, actor=actor, origin=origin)
+    sla_change_record(instance=contract, action=Action.DELETED, actor=actor, origin=origin)
+    contract.delete()
+
+
+@transaction.atomic
+def contract_override_set(
+    *, contract: Contract, category: str, policy: Policy | None, actor=None, origin: str = ""
+) -> ContractOverride | None:
     """Route tickets of `category` under `contract` to `policy`; None removes the override."""
     row = contract.overrides.filter(category=category).first()
     if policy is None:
         if row is not None:
+            sla_change_record(instance=row, action=Action.DELETED, actor=actor, origin=origin)
             row.delete()
         return None
     if row is not None and row.policy_id == policy.pk:
         return row
+    old = snapshot(row) if row is not None else None
     row = row or ContractOverride(contract=contract, category=category)
     row.policy = policy
     row.full_clean()
     row.save()
+    if old is None:
+        sla_change_record(instance=row, action=Action.CREATED, actor=actor, origin=origin)
+    else:
+        sla_change_record(instance=row, action=Action.CHANGED, old=old, new=snapshot(row), actor=actor, origin=origin)
     return row

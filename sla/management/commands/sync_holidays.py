@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sla.models import Calendar
-from sla.services import calendar_holidays_sync
+from sla.services import calendar_holidays_sync, command_origin
 
 
 def _years(text: str) -> range:
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown calendar {calendar!r}")
         for row in calendars:
             try:
-                result = calendar_holidays_sync(calendar=row, years=year_range)
+                result = calendar_holidays_sync(calendar=row, years=year_range, origin=command_origin("sync_holidays"))
             except ValidationError as exc:
                 raise CommandError(f"{row.slug}: {' '.join(exc.messages)}") from None
             self.stdout.write(

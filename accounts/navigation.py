@@ -26,6 +26,7 @@ NAVIGATION = [
     NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
     NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),
+    NavEntry(_("SLA audit"), "dashboard:sla_audit", "journal-text", access.may_read_sla_audit),
     NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
     NavEntry(_("API tokens"), "api_tokens:list", "key", access._active),
     NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),

@@ -3,6 +3,7 @@ organisations limited by `organisations_for`). Parse the query string, call the 
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,11 +13,13 @@ from django.views.decorators.http import require_GET
 from accounts import access
 
 from . import exports, selectors
+from . import sla_audit as audit
 from .charts import charts_for, figures_for
 from .filters import MonthlyReportForm, dashboard_filter_from
 from .monthly import NOT_CHARGED, OUT_OF_HOURS, REGULAR, monthly_report, report_month_default
 
 MANAGERS_ONLY = _("The dashboard and the reports are for managers.")
+AUDIT_READERS_ONLY = _("The audit trail of the SLA configuration is for managers and administrators.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -97,3 +100,32 @@ def monthly_report_page(request, customer_number: str, year: int, month: int):
 @_manager_view
 def monthly_report_csv(request, customer_number: str, year: int, month: int):
     return exports.monthly_csv(_report(request, customer_number, year, month))
+
+
+def _audit_view(view):
+    return require_GET(access.role_required(access.may_read_sla_audit, AUDIT_READERS_ONLY)(view))
+
+
+@_audit_view
+def sla_audit(request):
+    """Who changed which part of the SLA configuration when, with the old and new values."""
+    form = audit.SlaAuditFilter(request.GET)  # every field is optional: no filter shows everything
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "query": query.urlencode()}
+    if form.is_valid():
+        page = Paginator(audit.sla_audit_changes(form), audit.PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page_obj=page, rows=audit.audit_rows(page.object_list))
+    return render(request, "reports/manager/sla_audit.html", context)
+
+
+@_audit_view
+def sla_audit_csv(request):
+    form = audit.SlaAuditFilter(request.GET)
+    if not form.is_valid():
+        errors = "\n".join(f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages)}"
+                           for name, messages in form.errors.items())
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    return exports.csv_response(filename=f"sla-audit-{stamp}.csv",
+                                rows=audit.audit_csv_rows(audit.sla_audit_changes(form)))

@@ -7,12 +7,23 @@ from django.db import router
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts.models import User
 from core import rawsql
 from sla import engine
 from sla.engine.clock import whole_second
 
 from .calendars import business_calendar_for
-from .models import Calendar, Closure, Contract, ContractOverride, Holiday, OpeningHours, Policy, PolicyTarget
+from .models import (
+    Calendar,
+    Closure,
+    Contract,
+    ContractOverride,
+    Holiday,
+    OpeningHours,
+    Policy,
+    PolicyTarget,
+    SlaChange,
+)
 from .models.calendars import Weekday, format_minute
 
 # --- the policy that governs a ticket: one statement, the rule's only definition ----------------
@@ -173,3 +184,36 @@ def support_hours_published(*, now: datetime, days: int = 60) -> list[PublishedD
             )
         )
     return desks
+
+
+# --- the audit trail of the configuration ----------------------------------------------------------
+
+SYSTEM_ACTOR = "system"  # the actor filter's value for changes without a person (commands, tasks)
+
+
+def sla_changes(
+    *, kind: str = "", object_text: str = "", actor: str = "", since: datetime | None = None,
+    until: datetime | None = None,
+):
+    """The configuration changes, newest first, filtered: object kind, text in the object's name,
+    actor (a user id, or `SYSTEM_ACTOR` for commands and tasks), instants in [since, until)."""
+    changes = SlaChange.objects.select_related("actor").order_by("-at", "-pk")
+    if kind:
+        changes = changes.filter(object_kind=kind)
+    if object_text:
+        changes = changes.filter(object_repr__icontains=object_text)
+    if actor == SYSTEM_ACTOR:
+        changes = changes.filter(actor__isnull=True)
+    elif actor:
+        changes = changes.filter(actor_id=int(actor))
+    if since is not None:
+        changes = changes.filter(at__gte=since)
+    if until is not None:
+        changes = changes.filter(at__lt=until)
+    return changes
+
+
+def sla_change_actors():
+    """The people who appear in the audit trail (for the actor filter), by name."""
+    ids = SlaChange.objects.filter(actor__isnull=False).values("actor_id").distinct()
+    return User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")

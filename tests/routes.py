@@ -71,6 +71,9 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "dashboard:monthly": ({}, only(MANAGERS)),
     "dashboard:monthly_report": (MUELLER_REPORT, only(MANAGERS)),
     "dashboard:monthly_csv": (MUELLER_REPORT, only(MANAGERS)),
+    # The audit trail of the SLA configuration: managers and admins only.
+    "dashboard:sla_audit": ({}, only(MANAGERS)),
+    "dashboard:sla_audit_csv": ({}, only(MANAGERS)),
     "tickets:attachment": (
         {**MUELLER_TICKET, "public_id": DEMO_ATTACHMENT_ID},
         only(MUELLER_TICKET_READERS, otherwise=NOT_FOUND),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from sla.models import (
     Calendar,
@@ -106,7 +107,7 @@ def _row(*, kind: str, object_id: int, name: str, action: str, old: dict, new: d
         old, new = {key: old.get(key) for key in keys}, {key: new.get(key) for key in keys}
         if not keys:
             return None
-    return SlaChange(object_kind=kind, object_id=object_id, object_repr=name[:300], action=action,
+    return SlaChange(at=timezone.now(), object_kind=kind, object_id=object_id, object_repr=name[:300], action=action,
                      old_values=old, new_values=new, actor=actor, origin=origin)
 
 

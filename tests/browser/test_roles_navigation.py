@@ -6,14 +6,14 @@ from django.urls import reverse
 from tests.browser.helpers import login
 
 EXPECTED = {
-    "customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "reader": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "us-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "pos-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "partner-agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "manager": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "admin": ({"accounts:teams", "admin:index"}, {"accounts:organisation"}),
+    "customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "dashboard:sla_audit"}),
+    "reader": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "dashboard:sla_audit"}),
+    "us-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "dashboard:sla_audit"}),
+    "pos-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "dashboard:sla_audit"}),
+    "partner-agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index", "dashboard:sla_audit"}),
+    "agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index", "dashboard:sla_audit"}),
+    "manager": ({"accounts:teams", "dashboard:sla_audit"}, {"accounts:organisation", "admin:index"}),
+    "admin": ({"accounts:teams", "admin:index", "dashboard:sla_audit"}, {"accounts:organisation"}),
 }
 
 

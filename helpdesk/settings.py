@@ -216,6 +216,15 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Broker outages: Celery's consumer with the fix for the crash of celery 5.7.0 / kombu 5.7.0 after a
+# lost Redis connection (helpdesk/celery_consumer.py); reconnect forever (2, 4, ... at most 10 s
+# apart, one log line per attempt), at start too; a running task is not cancelled (a mail being
+# sent would be sent twice), its message is redelivered after the visibility timeout if unacknowledged.
+CELERY_WORKER_CONSUMER = "helpdesk.celery_consumer:Consumer"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

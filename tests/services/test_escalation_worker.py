@@ -185,7 +185,7 @@ def breach_mails(workers: Workers, tickets) -> dict[int, int]:
     tickets_of = dict(Escalation.objects.values_list("pk", "ticket_id"))
     counts = {ticket.pk: 0 for ticket in tickets}
     for escalation_id, _recipient in workers.mails():
-        if levels.get(escalation_id) == "breach":
+        if levels.get(escalation_id) == "breach" and tickets_of[escalation_id] in counts:
             counts[tickets_of[escalation_id]] += 1
     return counts
 
@@ -340,3 +340,23 @@ def test_a_worker_survives_broker_outages_while_it_runs_a_task(workers, proxy):
     assert "Traceback" not in text  # one line per lost connection and per attempt, no traceback
     workers.send_scan()  # and it still works
     wait_for(lambda: log.read_text().count("succeeded in") >= outages + 1, 30, lambda: log.read_text())
+
+
+def test_one_beat_schedules_a_second_stands_by_and_a_started_beat_scans_at_once(workers, breached):
+    """With a scan interval of five minutes, escalations within seconds can only come from the scan
+    a beat sends as soon as it holds the lock (helpdesk/beat.py): at start and at takeover."""
+    env = {"ESCALATION_SCAN_INTERVAL": "300", "BEAT_LOCK_TTL": "4"}
+    [first_ticket] = breached(1)
+    first, first_log = workers.start(beat=True, env=env)
+    wait_for(lambda: breach_mails(workers, [first_ticket])[first_ticket.pk] == 1, 20, "the started beat did not scan")
+    _second, second_log = workers.start(beat=True, env=env)
+    wait_for(lambda: b"standing by, another beat holds the lock" in second_log.read_bytes(), 20,
+             lambda: f"the second beat does not stand by:\n{second_log.read_text()}")
+    assert b"holding the beat lock" not in second_log.read_bytes()
+    workers.kill(first)  # its lock expires after BEAT_LOCK_TTL; the standby takes over and scans
+    [second_ticket] = breached(1)
+    wait_for(lambda: b"holding the beat lock" in second_log.read_bytes(), 20,
+             lambda: f"no takeover:\n{second_log.read_text()}")
+    wait_for(lambda: breach_mails(workers, [second_ticket])[second_ticket.pk] == 1, 20, "no scan at takeover")
+    assert escalations(first_ticket) == escalations(second_ticket) == ["breach", "warning"]
+    assert len(workers.mails()) == 4 == len(set(workers.mails()))

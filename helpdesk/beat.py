@@ -72,8 +72,8 @@ class BeatLock:
             try:
                 self.client.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end",
                                  1, self.key, self.token)
-            except Exception:  # noqa: BLE001 - on the way out; the lock expires anyway
-                pass
+            except Exception as exc:  # on the way out; the lock expires anyway
+                logger.info("beat: lock not released (%s); it expires", exc)
 
 
 class Scheduler(DatabaseScheduler):
@@ -94,7 +94,7 @@ class Scheduler(DatabaseScheduler):
                     logger.info("beat: holding the beat lock (%s)", self.lock.token)
                     return
                 reason = "another beat holds the lock"
-            except Exception as exc:  # noqa: BLE001 - Redis away: wait for it like the worker does
+            except Exception as exc:  # Redis away: wait for it like the worker does
                 reason = f"cannot reach Redis ({type(exc).__name__})"
             heartbeat()  # a standby is alive too
             if time.monotonic() - logged >= STANDBY_LOG_EVERY:
@@ -110,13 +110,13 @@ class Scheduler(DatabaseScheduler):
                 continue
             try:
                 self.app.send_task(entry["task"], **entry.get("options", {}))
-            except Exception as exc:  # noqa: BLE001 - the broker is away; the schedule catches up
+            except Exception as exc:  # the broker is away; the schedule catches up
                 logger.warning("beat: could not send %s at start: %s", name, exc)
 
     def tick(self, *args, **kwargs):
         try:
             ours = self.lock.renew()
-        except Exception as exc:  # noqa: BLE001 - Redis away: nothing can be sent anyway; keep ticking
+        except Exception as exc:  # Redis away: nothing can be sent anyway; keep ticking
             logger.warning("beat: cannot renew the beat lock: %s", exc)
             ours = True
         if not ours:

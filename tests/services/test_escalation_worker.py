@@ -347,7 +347,7 @@ def test_one_beat_schedules_a_second_stands_by_and_a_started_beat_scans_at_once(
     a beat sends as soon as it holds the lock (helpdesk/beat.py): at start and at takeover."""
     env = {"ESCALATION_SCAN_INTERVAL": "300", "BEAT_LOCK_TTL": "4"}
     [first_ticket] = breached(1)
-    first, first_log = workers.start(beat=True, env=env)
+    first, _first_log = workers.start(beat=True, env=env)
     wait_for(lambda: breach_mails(workers, [first_ticket])[first_ticket.pk] == 1, 20, "the started beat did not scan")
     _second, second_log = workers.start(beat=True, env=env)
     wait_for(lambda: b"standing by, another beat holds the lock" in second_log.read_bytes(), 20,

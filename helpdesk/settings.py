@@ -216,16 +216,29 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Broker outages: Celery's consumer with the fix for the crash of celery 5.7.0 / kombu 5.7.0 after a
+# lost Redis connection (helpdesk/celery_consumer.py); reconnect forever (2, 4, ... at most 10 s
+# apart, one log line per attempt), at start too; a running task is not cancelled (a mail being
+# sent would be sent twice), its message is redelivered after the visibility timeout if unacknowledged.
+CELERY_WORKER_CONSUMER = "helpdesk.celery_consumer:Consumer"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, one beat at a time (a Redis lock), heartbeat file, no
+# postponed scan after a (re)start: helpdesk/beat.py.
+CELERY_BEAT_SCHEDULER = "helpdesk.beat:Scheduler"
+BEAT_LOCK_TTL = float(os.environ.get("BEAT_LOCK_TTL", "30"))
 # The queue tasks go to (and workers consume by default); the services tests use their own.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Periodic tasks; django-celery-beat's database scheduler picks these up. A tick that waited too
-# long (workers down) expires unprocessed: the next fresh tick does the catch-up.
-ESCALATION_SCAN_INTERVAL = float(os.environ.get("ESCALATION_SCAN_INTERVAL", "60"))
-_tick_expiry = max(ESCALATION_SCAN_INTERVAL - 5, 30)
+# long (workers down) expires unprocessed: the next fresh tick does the catch-up. Every 10 s by
+# default: a scan costs what is due (index range scan on next_escalation_at), not what exists.
+ESCALATION_SCAN_INTERVAL = float(os.environ.get("ESCALATION_SCAN_INTERVAL", "10"))
+_tick_expiry = max(ESCALATION_SCAN_INTERVAL, 5)
 CELERY_BEAT_SCHEDULE: dict = {
     # The entry keeps its name: beat's database scheduler updates the stored entry of that name
     # (escalation migration 0002 moved stored entries from the task's old name, sla.tasks.…).

@@ -48,6 +48,11 @@ def _claim(now: datetime) -> OutboxMail | None:
     )
 
 
+def outbox_due_exists(now: datetime) -> bool:
+    """Whether a pending mail is due (the partial index on pending rows answers it)."""
+    return OutboxMail.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).exists()
+
+
 def outbox_deliver_due(*, now: datetime | None = None, limit: int = 500) -> Delivery:
     """Send due pending mails, each in its own transaction: lock the row, send, mark it sent.
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Notification, OutboxMail, OutboxStatus
-from .tasks import outbox_deliver
+from .tasks import outbox_deliver_enqueue
 
 # --- in-app notifications ------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ def outbox_mails_add(*, mails: Iterable[OutboxMail]) -> None:
     if not mails:
         return
     OutboxMail.objects.bulk_create(mails, batch_size=1000, ignore_conflicts=True)
-    transaction.on_commit(outbox_deliver.delay)
+    transaction.on_commit(outbox_deliver_enqueue)
 
 
 class OutboxRow(NamedTuple):
@@ -105,7 +105,7 @@ def outbox_mails_add_rows(*, rows: list[OutboxRow], now: datetime) -> None:
             "ON CONFLICT (key) DO NOTHING",
             [OutboxStatus.PENDING, now, now, *_columns(rows, payload_index=3)],
         )
-    transaction.on_commit(outbox_deliver.delay)
+    transaction.on_commit(outbox_deliver_enqueue)
 
 
 def _table(model) -> str:
@@ -133,5 +133,5 @@ def outbox_mail_retry(*, mail: OutboxMail, now: datetime | None = None) -> bool:
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now or timezone.now()
     )
     if updated:
-        transaction.on_commit(outbox_deliver.delay)
+        transaction.on_commit(outbox_deliver_enqueue)
     return bool(updated)

@@ -49,7 +49,7 @@ def test_commands_run_gunicorn_worker_and_beat(compose):
     assert services["web"]["command"][:2] == ["gunicorn", "helpdesk.wsgi:application"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "helpdesk", "worker"]
     assert "beat" in services["beat"]["command"]
-    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    assert "helpdesk.beat:Scheduler" in services["beat"]["command"]  # the locked database scheduler
     assert "migrate" in " ".join(services["migrate"]["command"])
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -58,6 +58,17 @@ def test_commands_run_gunicorn_worker_and_beat(compose):
 def test_web_service_and_image_use_the_shared_gunicorn_settings(compose):
     assert "python:helpdesk.gunicorn_conf" in compose["services"]["web"]["command"]
     assert "python:helpdesk.gunicorn_conf" in (BASE / "Dockerfile").read_text()
+
+
+def test_processes_restart_and_report_their_health(compose):
+    """Worker: ping its own node; beat: the age of its heartbeat file (helpdesk/beat.py)."""
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["restart"] == "unless-stopped"
+    assert "inspect ping -d celery@$$HOSTNAME" in services["worker"]["healthcheck"]["test"][1]
+    beat_check = services["beat"]["healthcheck"]["test"][1]
+    assert services["beat"]["environment"]["BEAT_HEARTBEAT_FILE"] in beat_check
+    assert "getmtime" in beat_check
 
 
 @pytest.mark.parametrize(("env", "expected"), [

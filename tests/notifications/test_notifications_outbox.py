@@ -145,6 +145,37 @@ def test_a_backlog_larger_than_one_run_is_drained_by_follow_up_runs(escalated, m
     assert not OutboxMail.objects.filter(status=OutboxStatus.PENDING).exists()
 
 
+def test_a_run_goes_on_while_mails_are_due_even_below_its_batch(escalated, monkeypatch):
+    from notifications import tasks
+
+    sent_by_run = []
+    real = delivery.outbox_deliver_due
+
+    def one_at_a_time(*, limit, now=None):  # as if each run ended after one mail (time, a crash...)
+        result = real(limit=1, now=now)
+        sent_by_run.append(result.sent)
+        return result
+
+    monkeypatch.setattr(delivery, "outbox_deliver_due", one_at_a_time)
+    tasks.outbox_deliver()
+    assert sent_by_run == [1, 1, 1, 0] or sent_by_run == [1, 1, 1]
+    assert len(mail.outbox) == 3
+
+
+def test_a_broker_outage_at_enqueue_leaves_the_mails_to_the_sweep(escalated, monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from notifications import tasks
+
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    with mock.patch.object(tasks.outbox_deliver, "delay", side_effect=OperationalError("Connection refused")):
+        tasks.outbox_deliver_enqueue()  # after a commit: no exception into the caller
+        assert tasks.outbox_deliver() == {"sent": 2, "failed": 0, "gave_up": 0}  # its follow-up failed
+    assert "delivery not enqueued" in caplog.text
+    assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 1
+    assert outbox_deliver()["sent"] == 1  # the sweep
+
+
 def test_deleting_a_ticket_or_a_person_removes_their_notifications_and_mails(escalated, users):
     from notifications.models import Notification
 

@@ -59,7 +59,8 @@ class Workers:
             f"{settings['PORT'] or 5432}/{settings['NAME']}"
         )
 
-    def start(self, *, beat: bool = False, concurrency: int = 1):
+    def start(self, *, beat: bool = False, concurrency: int = 1, broker_url: str | None = None,
+              env: dict | None = None):
         name = f"w{len(self.processes)}-{self.queue}"
         log = self.tmp_path / f"{name}.log"
         env = {
@@ -67,7 +68,7 @@ class Workers:
             "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
             "DATABASE_URL": self.database_url,
             "DATABASE_CONN_MAX_AGE": "0",
-            "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
+            "CELERY_BROKER_URL": broker_url or os.environ["CELERY_BROKER_URL"],
             "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_TASK_ALWAYS_EAGER": "0",
@@ -76,6 +77,7 @@ class Workers:
             "ESCALATION_SCAN_INTERVAL": "2",
             "HELPDESK_VAR_DIR": str(self.tmp_path / "var"),
             "LOG_LEVEL": "INFO",
+            **(env or {}),
         }
         command = [
             sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--loglevel", "INFO",
@@ -183,7 +185,7 @@ def breach_mails(workers: Workers, tickets) -> dict[int, int]:
     tickets_of = dict(Escalation.objects.values_list("pk", "ticket_id"))
     counts = {ticket.pk: 0 for ticket in tickets}
     for escalation_id, _recipient in workers.mails():
-        if levels.get(escalation_id) == "breach":
+        if levels.get(escalation_id) == "breach" and tickets_of[escalation_id] in counts:
             counts[tickets_of[escalation_id]] += 1
     return counts
 
@@ -278,3 +280,83 @@ def test_a_worker_killed_mid_scan_leaves_the_work_to_the_next_one(workers, breac
     assert scan_ids.findall(second_log.read_bytes()) == scan_ids.findall(log.read_bytes())  # one message, twice
     assert escalations(ticket) == ["breach", "warning"]
     assert breach_mails(workers, [ticket]) == {ticket.pk: 1}
+
+
+
+@pytest.fixture
+def proxy():
+    from tests.services.broker_proxy import BrokerProxy
+
+    broker = BrokerProxy(os.environ["CELERY_BROKER_URL"]).up()
+    yield broker
+    broker.close()
+
+
+class TicketTableLock(EscalationTableLock):
+    """An ACCESS EXCLUSIVE lock on the ticket table: every scan waits at its first SELECT, with its
+    message received and not acknowledged (acks_late), for as long as the lock is held."""
+
+    def __enter__(self) -> TicketTableLock:
+        from tickets.models import Ticket
+
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Ticket._meta.db_table)} IN ACCESS EXCLUSIVE MODE")
+        return self
+
+    def waiting_scans(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+            return cursor.fetchone()[0]
+
+
+def test_a_worker_survives_broker_outages_while_it_runs_a_task(workers, proxy):
+    """The crash of issue 20 (celery 5.7.0, kombu 5.7.0): a worker that loses Redis while it runs an
+    acks_late task and has a free pool slot (its BRPOP in flight) died with "Unrecoverable error:
+    AttributeError('NoneType' object has no attribute 'hostname')" in about half of the outages;
+    `helpdesk.celery_consumer` is the fix. Five outages, each with one more task in flight."""
+    outages = 5
+    worker, log = workers.start(
+        broker_url=proxy.url, concurrency=outages + 1,
+        env={"CELERY_BROKER_VISIBILITY_TIMEOUT": "600"},  # no redelivery inside the test: slots stay free
+    )
+    with TicketTableLock() as lock:
+        for outage in range(1, outages + 1):
+            workers.send_scan()
+            wait_for(lambda n=outage: lock.waiting_scans() == n, 20, lambda: f"no scan waits:\n{log.read_text()}")
+            proxy.down()
+            wait_for(lambda n=outage: log.read_text().count("Connection to broker lost") == n, 20,
+                     lambda n=outage: f"the worker did not notice outage {n}:\n{log.read_text()}")
+            time.sleep(1)
+            assert worker.poll() is None, f"the worker died in outage {outage}:\n{log.read_text()}"
+            proxy.up()
+            wait_for(lambda n=outage: log.read_text().count("Connected to redis") == n + 1, 30,
+                     lambda n=outage: f"no reconnection after outage {n}:\n{log.read_text()}")
+    text = log.read_text()
+    assert worker.poll() is None, text
+    assert "Unrecoverable error" not in text
+    assert "Traceback" not in text  # one line per lost connection and per attempt, no traceback
+    workers.send_scan()  # and it still works
+    wait_for(lambda: log.read_text().count("succeeded in") >= outages + 1, 30, lambda: log.read_text())
+
+
+def test_one_beat_schedules_a_second_stands_by_and_a_started_beat_scans_at_once(workers, breached):
+    """With a scan interval of five minutes, escalations within seconds can only come from the scan
+    a beat sends as soon as it holds the lock (helpdesk/beat.py): at start and at takeover."""
+    env = {"ESCALATION_SCAN_INTERVAL": "300", "BEAT_LOCK_TTL": "4"}
+    [first_ticket] = breached(1)
+    first, _first_log = workers.start(beat=True, env=env)
+    wait_for(lambda: breach_mails(workers, [first_ticket])[first_ticket.pk] == 1, 20, "the started beat did not scan")
+    _second, second_log = workers.start(beat=True, env=env)
+    wait_for(lambda: b"standing by, another beat holds the lock" in second_log.read_bytes(), 20,
+             lambda: f"the second beat does not stand by:\n{second_log.read_text()}")
+    assert b"holding the beat lock" not in second_log.read_bytes()
+    workers.kill(first)  # its lock expires after BEAT_LOCK_TTL; the standby takes over and scans
+    [second_ticket] = breached(1)
+    wait_for(lambda: b"holding the beat lock" in second_log.read_bytes(), 20,
+             lambda: f"no takeover:\n{second_log.read_text()}")
+    wait_for(lambda: breach_mails(workers, [second_ticket])[second_ticket.pk] == 1, 20, "no scan at takeover")
+    assert escalations(first_ticket) == escalations(second_ticket) == ["breach", "warning"]
+    assert len(workers.mails()) == 4 == len(set(workers.mails()))

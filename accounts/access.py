@@ -54,6 +54,11 @@ def is_admin(user) -> bool:
     return _active(user) and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
 
 
+def may_manage_personal_data(user) -> bool:
+    """Exporting and erasing a person's data and setting retention: administrators only."""
+    return is_admin(user)
+
+
 def is_reseller_agent(user) -> bool:
     return (
         is_agent(user)

@@ -28,6 +28,7 @@ NAVIGATION = [
     NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),
     NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
     NavEntry(_("API tokens"), "api_tokens:list", "key", access._active),
+    NavEntry(_("Data protection"), "privacy:index", "shield-lock", access.may_manage_personal_data),
     NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),
 ]
 

@@ -6,14 +6,14 @@ from django.urls import reverse
 from tests.browser.helpers import login
 
 EXPECTED = {
-    "customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "reader": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "us-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "pos-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index"}),
-    "partner-agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "manager": ({"accounts:teams"}, {"accounts:organisation", "admin:index"}),
-    "admin": ({"accounts:teams", "admin:index"}, {"accounts:organisation"}),
+    "customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "privacy:index"}),
+    "reader": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "privacy:index"}),
+    "us-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "privacy:index"}),
+    "pos-customer": ({"accounts:organisation"}, {"accounts:teams", "admin:index", "privacy:index"}),
+    "partner-agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index", "privacy:index"}),
+    "agent": ({"accounts:teams"}, {"accounts:organisation", "admin:index", "privacy:index"}),
+    "manager": ({"accounts:teams"}, {"accounts:organisation", "admin:index", "privacy:index"}),
+    "admin": ({"accounts:teams", "admin:index", "privacy:index"}, {"accounts:organisation"}),
 }
 
 

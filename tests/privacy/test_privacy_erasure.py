@@ -180,3 +180,17 @@ def test_person_page_finds_people_for_the_admin_only(client, admin_user, people)
     assert client.get(reverse("privacy:person", args=[999_999])).status_code == 404
     client.force_login(people["manager"])
     assert client.get(reverse("privacy:index"), {"q": "Muster"}).status_code == 403
+
+
+def test_records_are_listed_read_only_for_the_admin(client, admin_user, people, filed):
+    _erase(people["contact"], admin_user)
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:privacy_erasure_changelist")).status_code == 200
+    record = Erasure.objects.get()
+    assert client.post(reverse("admin:privacy_erasure_delete", args=[record.pk]), {"post": "yes"}).status_code == 403
+    assert Erasure.objects.exists()
+    manager = people["manager"]
+    manager.is_staff = True
+    manager.save(update_fields=["is_staff"])
+    client.force_login(manager)
+    assert client.get(reverse("admin:privacy_erasure_changelist")).status_code == 403

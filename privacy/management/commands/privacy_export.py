@@ -1,6 +1,8 @@
 """Export a person's data to a ZIP archive: `manage.py privacy_export <username> <path>`. The export
 is recorded (without an actor: the command line)."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -20,8 +22,13 @@ class Command(BaseCommand):
         if person is None:
             raise CommandError(f"No user named {username!r}.")
         try:
-            with open(path, "xb") as out:
-                export = person_export(person=person, actor=None, out=out, now=timezone.now())
+            out = open(path, "xb")  # noqa: SIM115 (closed below; removed again on failure)
         except FileExistsError as error:
             raise CommandError(f"{path} exists; choose another path.") from error
+        try:
+            with out:
+                export = person_export(person=person, actor=None, out=out, now=timezone.now())
+        except BaseException:
+            Path(path).unlink(missing_ok=True)
+            raise
         self.stdout.write(f"Exported the data of user {person.pk} to {path} (export {export.pk}).")

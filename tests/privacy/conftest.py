@@ -61,12 +61,4 @@ def filed(people):
 ROLES_WITHOUT_PRIVACY = ["contact", "reader", "agent", "manager"]
 
 
-@pytest.fixture
-def non_admin(people):
-    def get(role):
-        return people[role]
-
-    return get
-
-
 __all__ = ["NOW", "ROLES_WITHOUT_PRIVACY", "upload"]

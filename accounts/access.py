@@ -64,6 +64,11 @@ def may_read_sla_audit(user) -> bool:
     return is_manager(user)
 
 
+def may_manage_personal_data(user) -> bool:
+    """Exporting and erasing a person's data and setting retention: administrators only."""
+    return is_admin(user)
+
+
 def is_reseller_agent(user) -> bool:
     return (
         is_agent(user)

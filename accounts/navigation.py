@@ -29,6 +29,7 @@ NAVIGATION = [
     NavEntry(_("SLA audit"), "dashboard:sla_audit", "journal-text", access.may_read_sla_audit),
     NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
     NavEntry(_("API tokens"), "api_tokens:list", "key", access._active),
+    NavEntry(_("Data protection"), "privacy:index", "shield-lock", access.may_manage_personal_data),
     NavEntry(_("Administration"), "admin:index", "gear", access.is_admin),
 ]
 

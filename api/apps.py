@@ -7,4 +7,15 @@ class ApiConfig(AppConfig):
     verbose_name = _("API and channels")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
+        from privacy import registry
+
+        from . import (
+            personal_data,
+            schema,  # noqa: F401  (registers the OpenAPI authentication extensions)
+        )
+
+        # What the channels store about people, for export, erasure and retention (docs/privacy.md).
+        registry.export_section_register("api_tokens", personal_data.export_tokens)
+        registry.export_section_register("inbound_mails", personal_data.export_inbound_mails)
+        registry.erasure_step_register(personal_data.erase)
+        registry.ticket_step_register(personal_data.anonymise_tickets)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "tickets",
     "escalation",
+    "privacy",
     "reports",
     "api",
 ]
@@ -246,6 +248,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "escalation.tasks.escalation_scan",
         "schedule": ESCALATION_SCAN_INTERVAL,
         "options": {"expires": _tick_expiry},
+    },
+    # Data protection: closed tickets past their organisation's retention period, once a day at night.
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_run",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 60 * 60},
     },
     "notifications-outbox-sweep": {
         "task": "notifications.tasks.outbox_deliver",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

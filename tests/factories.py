@@ -108,3 +108,11 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     secret = factory.Sequence(lambda n: f"hdt_generated-key-{n}")
     prefix = factory.LazyAttribute(lambda token: token.secret[:12])
     key_hash = factory.LazyAttribute(lambda token: keys.key_hash(token.secret))
+
+
+class AdminFactory(UserFactory):
+    """An administrator of the vendor (the Django admin and data protection)."""
+
+    role = Role.ADMIN
+    is_staff = True
+    organisation = factory.SubFactory(VendorFactory)

@@ -95,6 +95,11 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
+    # Data protection: administrators only; export and erasure are POST only.
+    "privacy:index": ({}, only({"admin"})),
+    "privacy:person": ({"pk": 1}, only({"admin"})),
+    "privacy:export": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    "privacy:erase": ({"pk": 1}, everyone(NOT_ALLOWED)),
 }
 
 

@@ -45,8 +45,8 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     import sys
 
     base = Path(settings.BASE_DIR)
-    for name in ("accounts", "sla", "notifications", "tickets", "escalation", "reports", "api", "core", "helpdesk",
-                 "templates"):
+    for name in ("accounts", "sla", "notifications", "tickets", "escalation", "privacy", "reports", "api", "core",
+                 "helpdesk", "templates"):
         if (base / name).exists():
             (tmp_path / name).symlink_to(base / name)
     (tmp_path / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)

@@ -1,0 +1,36 @@
+"""What the API and channels store about a person, for data protection (`privacy.registry`):
+personal tokens, and the log of inbound e-mail (sender address and subject)."""
+
+from __future__ import annotations
+
+from api.models import ApiToken, InboundMail
+
+
+def export_tokens(person) -> list[dict]:
+    return [
+        {"name": t.name, "starts_with": t.prefix, "created_at": t.created_at, "expires_at": t.expires_at,
+         "last_used_at": t.last_used_at, "revoked_at": t.revoked_at}
+        for t in ApiToken.objects.filter(user=person).order_by("pk")
+    ]
+
+
+def export_inbound_mails(person) -> list[dict]:
+    if not person.email:
+        return []
+    return [
+        {"sender": m.sender, "subject": m.subject, "outcome": m.outcome, "received_at": m.received_at}
+        for m in InboundMail.objects.filter(sender__iexact=person.email).order_by("pk")
+    ]
+
+
+def erase(*, person, old_email: str, old_username: str) -> dict:
+    """The person's tokens go; their mails' log rows keep the outcome, not the address or subject."""
+    counts = {"api_tokens": ApiToken.objects.filter(user=person).delete()[0]}
+    counts["inbound_mails"] = (
+        InboundMail.objects.filter(sender__iexact=old_email).update(sender="", subject="") if old_email else 0
+    )
+    return counts
+
+
+def anonymise_tickets(*, ticket_ids: list[int]) -> None:
+    InboundMail.objects.filter(ticket_id__in=ticket_ids).exclude(subject="", sender="").update(sender="", subject="")

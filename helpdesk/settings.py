@@ -149,6 +149,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
+
+# The reverse proxies whose X-Forwarded-For (and, in gunicorn, X-Forwarded-Proto) are believed:
+# addresses or networks, comma-separated, "*" for any peer. gunicorn reads the same variable
+# (helpdesk/gunicorn_conf.py); `core.addresses.client_address` reads this list.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "") or ["127.0.0.1", "::1"]
 
 # Internationalisation: German first, English second; each user's choice sticks.
 LANGUAGE_CODE = "de"
@@ -270,6 +276,9 @@ API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
     "device": os.environ.get("API_THROTTLE_DEVICE", "120/minute"),
 }
+# Unknown API keys (`Token …`, `Device …`) from one address before that address gets 429 for
+# LOGIN_COOLOFF_MINUTES (api.throttling); 0 or empty switches it off. Per process, like the throttles.
+API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10") or 0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
     "DESCRIPTION": "Tickets, conversation, attachments, business calendars, service-level policies, "
@@ -317,7 +326,10 @@ if IMAP_HOST:
 
 # Production hardening: active whenever debug is off.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: gunicorn sets the WSGI scheme to https from X-Forwarded-Proto only
+    # for a proxy in FORWARDED_ALLOW_IPS and passes the header on unchanged from anyone else, so
+    # Django reads the scheme gunicorn decided (request.is_secure() uses wsgi.url_scheme).
+    SECURE_PROXY_SSL_HEADER = None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = True

@@ -3,19 +3,27 @@
 - People: `Authorization: Token hdt_…` (or `Bearer hdt_…`), a personal token created on the
   "API tokens" page, or the signed-in session (with its CSRF check).
 - Devices: `Authorization: Device hdd_…`, accepted only by the device-report endpoint, which
-  accepts nothing else. A key of the wrong kind is refused with a message that says so."""
+  accepts nothing else. A key of the wrong kind is refused with a message that says so.
+
+An address that sent too many unknown keys gets 429 for a while (`api.throttling`, like the
+sign-in lockout), whatever key it sends."""
 
 from __future__ import annotations
 
+import math
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import authentication, exceptions
 
 from accounts.models import Organisation, User
 from api.keys import DEVICE_PREFIX, TOKEN_PREFIX, key_hash
 from api.models import ApiToken, Device
 from api.services import api_token_touch
+from api.throttling import key_failure_record, key_failures_blocked_for
 from core import rawsql
 
 TOKEN_KEYWORDS = ("token", "bearer")
@@ -38,6 +46,25 @@ def _credentials(request) -> tuple[str, str] | None:
             )
         return None
     return parts[0].lower(), parts[1]
+
+
+class KeyFailuresThrottled(exceptions.Throttled):
+    """429 for an address that sent too many unknown keys (the code stays "throttled")."""
+
+    def __init__(self, wait: int):
+        minutes = math.ceil(wait / 60)
+        super().__init__(detail=ngettext(
+            "Too many failed attempts with API keys from your address. Try again in %(minutes)d minute.",
+            "Too many failed attempts with API keys from your address. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes})
+        self.wait = wait
+
+
+def _refuse_if_blocked(request, now) -> None:
+    wait = key_failures_blocked_for(request, now=now)
+    if wait is not None:
+        raise KeyFailuresThrottled(wait)
 
 
 # Every API call of a person runs this lookup, so it is written out (core.rawsql): building the
@@ -81,15 +108,18 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if credentials is None or credentials[0] not in TOKEN_KEYWORDS:
             return None
         key = credentials[1]
+        now = timezone.now()
+        _refuse_if_blocked(request, now)
         if key.startswith(DEVICE_PREFIX):
             raise exceptions.AuthenticationFailed(
                 _("This is a device key. Device keys work only for device reports; use a personal API token.")
             )
         if not key.startswith(TOKEN_PREFIX):
+            key_failure_record(request, now=now)
             raise exceptions.AuthenticationFailed(_("Invalid API token."))
         token = token_with_person(key_hash(key))
-        now = timezone.now()
         if token is None:
+            key_failure_record(request, now=now)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API token."))
         if token.expires_at is not None and token.expires_at <= now:
             raise exceptions.AuthenticationFailed(_("This API token has expired. Create a new one."))
@@ -115,6 +145,8 @@ class DeviceKeyAuthentication(authentication.BaseAuthentication):
                 _("Device reports need a device key: send “Authorization: Device <key>”. "
                   "Personal API tokens and sign-ins are not accepted here.")
             )
+        now = timezone.now()
+        _refuse_if_blocked(request, now)
         if key.startswith(TOKEN_PREFIX):
             raise exceptions.AuthenticationFailed(
                 _("This is a personal API token. Device reports need the device's own key.")
@@ -125,11 +157,10 @@ class DeviceKeyAuthentication(authentication.BaseAuthentication):
             else None
         )
         if device is None:
+            key_failure_record(request, now=now)
             raise exceptions.AuthenticationFailed(_("Invalid device key."))
         if not device.is_active or not device.organisation.is_active:
             raise exceptions.AuthenticationFailed(_("This device is deactivated."))
-        from django.contrib.auth.models import AnonymousUser
-
         return AnonymousUser(), device
 
     def authenticate_header(self, request):

@@ -6,7 +6,11 @@ Threaded workers, few threads each: a request spends part of its time waiting fo
 second thread keeps the core busy, while more threads only fight over the interpreter lock. On the
 2-core reference machine 3 workers x 2 threads filed the most tickets per second in side-by-side
 runs of bench/api_create.py (4 x 4, 3 x 8 and single-threaded workers filed fewer).
-WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_ACCESS_LOG and GUNICORN_BIND (.env.example) change them."""
+WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_ACCESS_LOG and GUNICORN_BIND (.env.example) change them.
+
+X-Forwarded-Proto (and the other scheme headers) count only from the reverse proxies in
+FORWARDED_ALLOW_IPS (default: this machine), the same list Django uses for X-Forwarded-For
+(`core.addresses`); from any other peer a request stays plain http, whatever headers it sends."""
 
 import os
 
@@ -16,4 +20,4 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
-forwarded_allow_ips = "*"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1,::1"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ if importlib.util.find_spec("bench") and importlib.util.find_spec("bench.loadgen
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +151,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
+
+# The reverse proxies whose X-Forwarded-For (and, in gunicorn, X-Forwarded-Proto) are believed:
+# addresses or networks, comma-separated, "*" for any peer. gunicorn reads the same variable
+# (helpdesk/gunicorn_conf.py); `core.addresses.client_address` reads this list.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "") or ["127.0.0.1", "::1"]
 
 # Internationalisation: German first, English second; each user's choice sticks.
 LANGUAGE_CODE = "de"
@@ -289,6 +297,9 @@ API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
     "device": os.environ.get("API_THROTTLE_DEVICE", "120/minute"),
 }
+# Unknown API keys (`Token …`, `Device …`) from one address before that address gets 429 for
+# LOGIN_COOLOFF_MINUTES (api.throttling); 0 or empty switches it off. Per process, like the throttles.
+API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10") or 0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
     "DESCRIPTION": "Tickets, conversation, attachments, business calendars, service-level policies, "
@@ -336,7 +347,10 @@ if IMAP_HOST:
 
 # Production hardening: active whenever debug is off.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: gunicorn sets the WSGI scheme to https from X-Forwarded-Proto only
+    # for a proxy in FORWARDED_ALLOW_IPS and passes the header on unchanged from anyone else, so
+    # Django reads the scheme gunicorn decided (request.is_secure() uses wsgi.url_scheme).
+    SECURE_PROXY_SSL_HEADER = None
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = True
@@ -347,6 +361,24 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles from our own static
+# files only, no inline code and no eval (htmx's eval features are off: base.html's htmx-config).
+# A template that needs an inline block gives it `nonce="{{ request.csp_nonce }}"` (the Swagger UI
+# page, templates/drf_spectacular/). Bootstrap's CSS draws some icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 

@@ -18,6 +18,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: throttle counts and failed API keys (per address, and
+    every test client calls from 127.0.0.1) do not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_default(settings):
     """Tests read English by default; German-specific tests switch explicitly."""
     settings.LANGUAGE_CODE = "en"

@@ -88,6 +88,40 @@ def test_gunicorn_settings_read_the_environment(monkeypatch, env, expected):
     assert {key: conf[key] for key in expected} == expected
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, ["127.0.0.1", "::1"]),
+    ("", ["127.0.0.1", "::1"]),
+    ("10.0.0.2, 192.168.0.0/16", ["10.0.0.2", "192.168.0.0/16"]),
+    ("*", ["*"]),
+])
+def test_gunicorn_trusts_forwarded_headers_only_from_the_configured_proxies(monkeypatch, value, expected):
+    import runpy
+
+    from gunicorn.config import Config
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    if value is not None:
+        monkeypatch.setenv("FORWARDED_ALLOW_IPS", value)
+    conf = runpy.run_path(str(BASE / "helpdesk" / "gunicorn_conf.py"))
+    gunicorn = Config()
+    gunicorn.set("forwarded_allow_ips", conf["forwarded_allow_ips"])  # gunicorn's own parsing
+    assert gunicorn.forwarded_allow_ips == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, ["127.0.0.1", "::1"]),
+    ("10.0.0.2, 192.168.0.0/16", ["10.0.0.2", "192.168.0.0/16"]),
+])
+def test_django_reads_the_same_proxies_and_takes_the_scheme_from_gunicorn(tmp_path, value, expected):
+    env = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "HELPDESK_VAR_DIR": str(tmp_path)}
+    if value is not None:
+        env["FORWARDED_ALLOW_IPS"] = value
+    result = _settings_import(env, "from django.conf import settings as s; "
+                                   "print(s.FORWARDED_ALLOW_IPS, s.SECURE_PROXY_SSL_HEADER, s.AXES_CLIENT_IP_CALLABLE)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{expected} None core.addresses.client_address"
+
+
 def test_env_example_documents_every_variable_the_settings_read():
     import re
 
@@ -113,9 +147,9 @@ def test_compose_file_validates_with_docker_compose(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def _settings_import(env: dict) -> subprocess.CompletedProcess:
+def _settings_import(env: dict, then: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {then}"],
         cwd=BASE, capture_output=True, text=True,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "helpdesk.settings", **env},
     )

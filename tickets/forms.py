@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
 from tickets.errors import AttachmentRefused
+from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.uploads import allowed_extensions, check_upload
 
 SEVERITY_EXPLANATIONS = {
@@ -80,6 +81,7 @@ class TicketCreateForm(AttachmentsMixin, forms.Form):
     description = forms.CharField(
         label=_("What happened?"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)],
         help_text=_(
             "What did you do, what did you expect, what happened instead? Quote error messages exactly. "
             "Markdown is allowed."
@@ -94,12 +96,14 @@ class TicketCreateForm(AttachmentsMixin, forms.Form):
     steps_to_reproduce = forms.CharField(
         label=_("Steps to reproduce"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)],
         required=False,
         help_text=_("The steps that make the fault appear, one per line."),
     )
     impact = forms.CharField(
         label=_("Impact"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)],
         required=False,
         help_text=_("Who cannot work, what is blocked, is there a way around it?"),
     )
@@ -148,6 +152,7 @@ class ReplyForm(AttachmentsMixin, forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[TextLengthValidator(COMMENT_MAX_LENGTH)],
         required=False,
         help_text=_("Markdown is allowed."),
     )
@@ -163,7 +168,7 @@ class ReplyForm(AttachmentsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._split_files()
-        if not (cleaned.get("body") or "").strip() and not self.accepted_files:
+        if not (cleaned.get("body") or "").strip() and not self.accepted_files and "body" not in self.errors:
             self.add_error("body", ValidationError(_("Please write a reply or attach a file."), code="empty"))
             for message in self.refused_files:
                 self.add_error("attachments", message)

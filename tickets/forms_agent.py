@@ -15,6 +15,7 @@ from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, 
 from tickets import transitions
 from tickets.choices import Channel
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm
+from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.models import WorkType
 from tickets.models.effort import MAX_MINUTES_PER_ENTRY
 from tickets.selectors_queue import (
@@ -164,6 +165,7 @@ class StatusForm(forms.Form):
 class WorkaroundForm(forms.Form):
     workaround = forms.CharField(
         label=_("Workaround"), widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[TextLengthValidator(COMMENT_MAX_LENGTH)],
         help_text=_("Markdown, shown to the customer. The ticket moves to “Workaround provided”."),
     )
 
@@ -247,10 +249,12 @@ class PhoneTicketForm(forms.Form):
                                  help_text=_("Only for faults and data loss."))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("What the caller reported"), widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text=_("Markdown is allowed."))
+                                  help_text=_("Markdown is allowed."),
+                                  validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)])
     affected_system = forms.CharField(label=_("Affected system or product"), max_length=200, required=False)
     occurring_since = forms.CharField(label=_("Since when?"), max_length=200, required=False)
-    impact = forms.CharField(label=_("Impact"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    impact = forms.CharField(label=_("Impact"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)])
     callback_phone = forms.CharField(label=_("Call-back phone"), max_length=40, required=False)
     remote_session_id = forms.CharField(label=_("Remote-maintenance session id"), max_length=100, required=False)
     idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)

@@ -15,7 +15,9 @@
    says how to get access (at most one per address per AUTO_ANSWER_INTERVAL), and nothing is
    created.
 Attachments go through `tickets.uploads.check_upload`, like the portal's: accepted files are
-attached, refused ones are named in the text."""
+attached, refused ones are named in the text. A text longer than its limit (`tickets.limits`: the
+description of a new ticket, a reply) is shortened to fit, ending with a note in the sender's
+language that says how long the e-mail was; the mail is still handled, not refused."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -40,6 +43,7 @@ from tickets import rules
 from tickets import services as ticket_services
 from tickets.choices import Channel
 from tickets.errors import AttachmentRefused
+from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH
 from tickets.models import Ticket
 from tickets.notifications import ticket_references_in
 from tickets.services.filing_rules import CLOCK_SKEW
@@ -179,11 +183,29 @@ def _with_refusals(text: str, refused: list[str]) -> str:
     return f"{text}\n\n{notes}".strip()
 
 
+def _fitted(text: str, limit: int) -> str:
+    """The text, or as much of it as fits into `limit` characters together with a note that it
+    was shortened (in the active language, the sender's)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+
+    def note(kept: str) -> str:
+        return _(
+            "[This e-mail was shortened: it had %(length)s characters, of which the first %(kept)s are shown. "
+            "Please send longer texts as an attachment.]"
+        ) % {"length": number_format(len(text), force_grouping=True), "kept": kept}
+
+    # The note with the limit in it is at least as long as with the smaller number kept.
+    kept = limit - len(note(number_format(limit, force_grouping=True))) - 2
+    return f"{text[:kept].rstrip()}\n\n{note(number_format(kept, force_grouping=True))}"
+
+
 def _reply(mail: ParsedMail, person: User, ticket: Ticket):
     text = html_to_text(mail.html, drop_quotes=True) if mail.html else mail.text
     body = quoted_text_strip(text)
     files, refused = _files(mail)
-    body = _with_refusals(body, refused)
+    body = _fitted(_with_refusals(body, refused), COMMENT_MAX_LENGTH)
     if not body and not files:
         return Outcome.IGNORED, "empty_reply", ticket, ""
     ticket_services.comment_add(ticket=ticket, author=person, body=body, files=files, channel=Channel.EMAIL)
@@ -199,7 +221,8 @@ def _reported_at(mail: ParsedMail):
 
 def _open(mail: ParsedMail, person: User):
     files, refused = _files(mail)
-    description = _with_refusals(mail.text or _("(The e-mail had no text.)"), refused)
+    description = _fitted(_with_refusals(mail.text or _("(The e-mail had no text.)"), refused),
+                          TICKET_DESCRIPTION_MAX_LENGTH)
     ticket = ticket_services.ticket_create(
         via=Channel.EMAIL,
         organisation=person.organisation,

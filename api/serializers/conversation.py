@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from tickets.limits import COMMENT_MAX_LENGTH, TextLengthValidator
 from tickets.models import Attachment, Comment
 
 from .common import MAX_ID, RefSerializer
@@ -38,7 +39,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(help_text=_("Markdown."))
+    body = serializers.CharField(help_text=_("Markdown."), validators=[TextLengthValidator(COMMENT_MAX_LENGTH)])
     is_internal = serializers.BooleanField(default=False, help_text=_("Agents: an internal note."))
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
 

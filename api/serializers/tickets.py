@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from sla.choices import Category, Severity, SlaState, Status
 from sla.engine import clock
+from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.models import Ticket
 from tickets.services.filing_rules import AGENT_API_CHANNELS
 
@@ -86,7 +87,9 @@ class TicketCreateSerializer(serializers.Serializer):
     fields hold no per-request state: validators, choices and messages are only read."""
 
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(help_text=_("Markdown."))
+    description = serializers.CharField(
+        help_text=_("Markdown."), validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)]
+    )
     category = serializers.ChoiceField(choices=Category.choices)
     severity = serializers.ChoiceField(
         choices=Severity.choices, required=False, allow_blank=True,
@@ -94,8 +97,12 @@ class TicketCreateSerializer(serializers.Serializer):
     )
     affected_system = serializers.CharField(max_length=200, required=False, allow_blank=True)
     occurring_since = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    steps_to_reproduce = serializers.CharField(required=False, allow_blank=True)
-    impact = serializers.CharField(required=False, allow_blank=True)
+    steps_to_reproduce = serializers.CharField(
+        required=False, allow_blank=True, validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)]
+    )
+    impact = serializers.CharField(
+        required=False, allow_blank=True, validators=[TextLengthValidator(TICKET_DESCRIPTION_MAX_LENGTH)]
+    )
     callback_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     remote_session_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     organisation = serializers.IntegerField(
@@ -134,7 +141,8 @@ class TicketUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text=_("Agents.")
     )
     workaround = serializers.CharField(
-        required=False, help_text=_("Agents: moves the ticket to “workaround provided”.")
+        required=False, help_text=_("Agents: moves the ticket to “workaround provided”."),
+        validators=[TextLengthValidator(COMMENT_MAX_LENGTH)],
     )
     fixed_in_release = serializers.CharField(max_length=50, required=False, allow_blank=True, help_text=_("Agents."))
 

@@ -18,6 +18,7 @@ from sla.choices import Status
 from tickets import rules
 from tickets.choices import Channel
 from tickets.errors import IdempotencyConflict
+from tickets.limits import COMMENT_MAX_LENGTH, text_length_errors
 from tickets.models import Attachment, Comment, EventCode, Ticket
 from tickets.uploads import check_upload
 
@@ -79,6 +80,8 @@ def comment_add(
         raise PermissionDenied(_("Your role does not allow replies."))
     if not body and not files:
         raise ValidationError({"body": _("Please write a reply or attach a file.")})
+    if too_long := text_length_errors({"body": (body, COMMENT_MAX_LENGTH)}):
+        raise ValidationError(too_long)
     checked = list(zip(files, [check_upload(f) for f in files], strict=True))
 
     def write(key: str) -> Comment:

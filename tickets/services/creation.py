@@ -104,7 +104,7 @@ def ticket_create(
     checked = filing_check(
         actor=actor, via=via, organisation=organisation, requester=requester, channel=channel,
         reported_at=reported_at, subject=subject, description=description, category=category,
-        severity=severity, now=now,
+        severity=severity, now=now, steps_to_reproduce=steps_to_reproduce, impact=impact,
     )
     if category not in CATEGORIES_WITH_SEVERITY:
         severity = ""

@@ -25,6 +25,7 @@ from accounts import access
 from accounts.models import Organisation, Role, User
 from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
 from tickets.choices import Channel
+from tickets.limits import TICKET_DESCRIPTION_MAX_LENGTH, text_length_errors
 
 # A report logged a little after the clock of the server: tolerated, a later time is not.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -80,6 +81,8 @@ def filing_check(
     category: str,
     severity: str,
     now: datetime,
+    steps_to_reproduce: str = "",
+    impact: str = "",
 ) -> CheckedFiling:
     """Resolve and check who files what: raises `ValidationError` (per field) or `PermissionDenied`.
 
@@ -105,6 +108,11 @@ def filing_check(
         organisation=organisation, requester=requester, subject=subject, description=description,
         category=category, severity=severity, errors=errors,
     )
+    errors.update(text_length_errors({
+        name: (text.strip(), TICKET_DESCRIPTION_MAX_LENGTH)
+        for name, text in (("description", description), ("steps_to_reproduce", steps_to_reproduce),
+                           ("impact", impact))
+    }))
     if reported_at is not None and "reported_at" not in errors:
         _check_reported_at(organisation=organisation, channel=channel, reported_at=reported_at, now=now,
                            errors=errors)

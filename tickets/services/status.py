@@ -14,6 +14,7 @@ from accounts import access
 from sla.choices import CATEGORIES_WITH_SEVERITY, Severity, Status
 from tickets import transitions
 from tickets.errors import TransitionNotAllowed
+from tickets.limits import COMMENT_MAX_LENGTH, text_length_errors
 from tickets.models import EventCode, Ticket
 
 from ._common import event_write, lock, require_may_see
@@ -164,6 +165,8 @@ def ticket_provide_workaround(*, ticket: Ticket, actor, workaround: str) -> Tick
     workaround = workaround.strip()
     if not workaround:
         raise ValidationError({"workaround": _("Please describe the workaround.")})
+    if too_long := text_length_errors({"workaround": (workaround, COMMENT_MAX_LENGTH)}):
+        raise ValidationError(too_long)
     with transaction.atomic():
         locked = lock(ticket)
         if locked.workaround != workaround:

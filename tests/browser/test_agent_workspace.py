@@ -27,6 +27,13 @@ def second_page(browser, browser_context_args):
     context.close()
 
 
+def _presence_touched(response) -> bool:
+    """The workspace's presence poll answered, not the "leave" beacon that the old page sends as
+    it unloads (to the same URL): only after the touch does the agent count as present."""
+    request = response.request
+    return "/work/presence/" in response.url and "leave" not in (request.post_data or "")
+
+
 def _row(page, subject):
     return page.locator("[data-testid=queue-row]", has_text=subject)
 
@@ -68,8 +75,8 @@ def test_agent_takes_replies_provides_a_workaround_logs_effort_and_a_late_claim_
 
     # The manager opens the same ticket and sees that the agent has it open.
     second_page.goto(live_server.url + reverse("tickets:workspace", kwargs={"reference": reference}))
-    with page.expect_response(lambda response: "/work/presence/" in response.url):
-        page.reload()  # the agent's page announces itself on load
+    with page.expect_response(_presence_touched):
+        page.reload()  # the agent's page announces itself on load (after its old page's "leave")
     second_page.reload()
     second_page.wait_for_selector("[data-testid=presence-other] >> text=Anja Böhm hat dieses Ticket geöffnet.")
 

@@ -43,6 +43,8 @@
     if (!area || !navigator.sendBeacon) return;
     var data = new FormData();
     data.append("leave", "1");
+    var page = document.getElementById("presence-page");
+    if (page) data.append("page", page.value);
     try {
       data.append("csrfmiddlewaretoken", JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]);
     } catch (error) {

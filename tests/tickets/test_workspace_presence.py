@@ -69,3 +69,18 @@ def test_leaving_the_page_removes_the_hint_at_once(client, users, file_ticket):
     assert TicketPresence.objects.filter(ticket=ticket, user=users["agent"]).exists()
     client.post(url, {"leave": "1"})
     assert not TicketPresence.objects.filter(ticket=ticket).exists()
+
+
+def test_a_reloaded_pages_late_leave_does_not_remove_the_new_pages_hint(client, users, file_ticket):
+    # Given the agent's workspace reloads: the new page touches first, the old page's leave beacon
+    # arrives after it (both POST to the same URL)
+    ticket = file_ticket()
+    login_as(client, users, "agent")
+    url = reverse("tickets:work_presence", kwargs={"reference": ticket.reference})
+    client.post(url, {"page": "old"})
+    client.post(url, {"page": "new"})
+    client.post(url, {"leave": "1", "page": "old"})
+    # Then the agent still counts as present; the new page's own leave removes it
+    assert TicketPresence.objects.filter(ticket=ticket, user=users["agent"]).exists()
+    client.post(url, {"leave": "1", "page": "new"})
+    assert not TicketPresence.objects.filter(ticket=ticket).exists()

@@ -65,6 +65,9 @@ class TicketPresence(models.Model):
                              related_name="+")
     seen_at = models.DateTimeField(_("last seen"), db_index=True)
     typing_at = models.DateTimeField(_("last typed"), null=True, blank=True)
+    # The workspace page (a token per page load) that touched it last: a page's "leave" removes
+    # the row only if no later page of the same agent (a reload, another tab) has touched it since.
+    page = models.CharField(_("page"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("ticket presence")

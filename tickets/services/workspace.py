@@ -66,14 +66,14 @@ def canned_reply_save(*, team, title: str, body: str, is_active: bool = True, re
     return reply
 
 
-def presence_touch(*, ticket: Ticket, user, typing: bool, now: datetime) -> TicketPresence:
+def presence_touch(*, ticket: Ticket, user, typing: bool, now: datetime, page: str = "") -> TicketPresence:
     """Record that `user` has the ticket open now (and is typing a reply, if so). Old rows of the
     ticket are forgotten on the way."""
     require_may_see(user, ticket)
     if not access.is_agent(user):
         raise PermissionDenied(_("Your role does not allow this page."))
     TicketPresence.objects.filter(ticket=ticket, seen_at__lt=now - PRESENCE_FORGET).delete()
-    defaults = {"seen_at": now}
+    defaults = {"seen_at": now, "page": page}
     if typing:
         defaults["typing_at"] = now
     try:
@@ -85,6 +85,8 @@ def presence_touch(*, ticket: Ticket, user, typing: bool, now: datetime) -> Tick
     return presence
 
 
-def presence_leave(*, ticket: Ticket, user) -> None:
-    """The agent closed the ticket: its hint disappears at once instead of after expiry."""
-    TicketPresence.objects.filter(ticket=ticket, user=user).delete()
+def presence_leave(*, ticket: Ticket, user, page: str = "") -> None:
+    """The agent closed the ticket's page `page`: its hint disappears at once instead of after
+    expiry, unless another page of the agent touched it since (a reload's new page may do so
+    before the old page's leave arrives)."""
+    TicketPresence.objects.filter(ticket=ticket, user=user, page=page).delete()

@@ -5,6 +5,7 @@ the error next to its field; a done one redirects back with a message."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -102,6 +103,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "effort_minutes": sum(entry.minutes for entry in entries),
         "canned_replies": replies,
         "others": selectors_workspace.presence_others(ticket=ticket, user=user, now=now),
+        "presence_page": uuid.uuid4().hex,
         **forms,
     }
 
@@ -299,9 +301,11 @@ def presence(request, reference):
     answers with who else has it open."""
     ticket = _ticket(request, reference)
     now = timezone.now()
+    page = request.POST.get("page", "")[:32]
     if request.POST.get("leave"):
-        services.presence_leave(ticket=ticket, user=request.user)
+        services.presence_leave(ticket=ticket, user=request.user, page=page)
     else:
-        services.presence_touch(ticket=ticket, user=request.user, typing=request.POST.get("typing") == "1", now=now)
+        services.presence_touch(ticket=ticket, user=request.user, typing=request.POST.get("typing") == "1", now=now,
+                                page=page)
     others = selectors_workspace.presence_others(ticket=ticket, user=request.user, now=now)
     return render(request, "tickets/agent/_presence.html", {"others": others, "ticket": ticket})

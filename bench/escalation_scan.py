@@ -12,8 +12,9 @@ open severe faults of Müller (team "1st level DE") whose reaction deadline pass
 ago (their warning fired earlier), in a team whose lead is the demo agent. Loading is done once;
 later runs reuse the rows.
 
-One scan, as beat runs it every minute, is then timed: it finds the due tickets through the
-index on `next_escalation_at`, locks them in batches, records 10,000 breach escalations, writes
+One scan, as beat runs it (every `ESCALATION_SCAN_INTERVAL`, 10 s by default), is then timed: it
+finds the due tickets through the index on `next_escalation_at`, locks them in batches, records
+10,000 breach escalations, writes
 20,000 notifications and 20,000 outbox mails (the team lead and the manager), marks the tickets
 breached and moves their `next_escalation_at` to the post-breach
 instant (the tickets' snapshot has `post_breach_after` = 2h, so every ticket also costs two engine

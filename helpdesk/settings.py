@@ -205,6 +205,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to ticket mail come back to this mailbox, plus-addressed with a signed token
+# (notifications/reply_tokens.py); empty means the address in DEFAULT_FROM_EMAIL.
+REPLY_TO_ADDRESS = os.environ.get("REPLY_TO_ADDRESS", "")
 
 # Celery: Redis when CELERY_BROKER_URL says so, else kombu's filesystem transport.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -81,7 +81,7 @@ class Scheduler(DatabaseScheduler):
     start_entries = ("sla-escalation-scan", "notifications-outbox-sweep")
 
     def setup_schedule(self):
-        self.lock = BeatLock(self.app.conf.broker_url or "", float(getattr(settings, "BEAT_LOCK_TTL", 30)))
+        self.lock = BeatLock(self.app.conf.broker_url or "", float(getattr(settings, "BEAT_LOCK_TTL", 15)))
         self._wait_for_lock()
         super().setup_schedule()
         self._send_start_entries()

@@ -244,7 +244,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # django-celery-beat's database scheduler, one beat at a time (a Redis lock), heartbeat file, no
 # postponed scan after a (re)start: helpdesk/beat.py.
 CELERY_BEAT_SCHEDULER = "helpdesk.beat:Scheduler"
-BEAT_LOCK_TTL = float(os.environ.get("BEAT_LOCK_TTL", "30"))
+BEAT_LOCK_TTL = float(os.environ.get("BEAT_LOCK_TTL", "15"))
 # The queue tasks go to (and workers consume by default); the services tests use their own.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Periodic tasks; django-celery-beat's database scheduler picks these up. A tick that waited too

@@ -59,11 +59,10 @@ class Workers:
             f"{settings['PORT'] or 5432}/{settings['NAME']}"
         )
 
-    def start(self, *, beat: bool = False, concurrency: int = 1, broker_url: str | None = None,
-              env: dict | None = None):
-        name = f"w{len(self.processes)}-{self.queue}"
-        log = self.tmp_path / f"{name}.log"
-        env = {
+    def environment(self, *, broker_url: str | None = None, env: dict | None = None) -> dict[str, str]:
+        """The environment of a worker or beat process: the test database, this pool's queue and
+        mail folder, a short visibility timeout and scan interval unless ``env`` says otherwise."""
+        return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
             "DATABASE_URL": self.database_url,
@@ -76,9 +75,25 @@ class Workers:
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "ESCALATION_SCAN_INTERVAL": "2",
             "HELPDESK_VAR_DIR": str(self.tmp_path / "var"),
+            "BEAT_HEARTBEAT_FILE": str(self.tmp_path / "var" / f"beat-heartbeat-{len(self.processes)}"),
             "LOG_LEVEL": "INFO",
             **(env or {}),
         }
+
+    def spawn(self, name: str, command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
+        """Start a process of the pool in a session of its own (killed with its children), logging to a file."""
+        log = self.tmp_path / f"{name}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.processes.append((process, log))
+        return process, log
+
+    def start(self, *, beat: bool = False, concurrency: int = 1, broker_url: str | None = None,
+              env: dict | None = None):
+        name = f"w{len(self.processes)}-{self.queue}"
+        env = self.environment(broker_url=broker_url, env=env)
         command = [
             sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--loglevel", "INFO",
             "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--queues", self.queue,
@@ -86,11 +101,7 @@ class Workers:
         ]
         if beat:
             command += ["--beat", "--schedule", str(self.tmp_path / "beat-schedule")]
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                command, cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        self.processes.append((process, log))
+        process, log = self.spawn(name, command, env)
         wait_for(lambda: b" ready." in log.read_bytes(), 30, f"worker {name} did not start:\n{log.read_text()}")
         return process, log
 

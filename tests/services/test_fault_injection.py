@@ -1,0 +1,247 @@
+"""Fault injection on the real pipeline: 100 tickets whose 200 escalation levels fall due within
+two minutes, escalated by two Celery workers and beat on PostgreSQL and Redis while the test
+kills a worker in the middle of a scan, starts a second beat and kills the first, sends duplicate
+scans, freezes a worker, cuts the broker for 25 s and kills a worker at random.
+
+It asserts exactly once for every level and every mail, no dead process after the outage, and
+the latency bounds of issue 20: an escalation is recorded at most 15 s after it falls due at the
+median, at most 60 s at p99, and within 60 s of the broker's return for a level that fell due
+while the broker was away. It prints the latency figures.
+
+It measures wall-clock latency, so it is not part of `make test`: `.ci/run` runs it on its own
+(FAULT_INJECTION=1, three runs in a row) on the real services, with the production scan
+interval (10 s) and the production beat lock time to live."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.services.test_escalation_worker import EscalationTableLock, Workers, wait_for
+
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.skipif(
+        os.environ.get("FAULT_INJECTION") != "1"
+        or not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+        or not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"),
+        reason="FAULT_INJECTION=1 with PostgreSQL and Redis only (a step of its own in .ci/run)",
+    ),
+]
+
+TICKETS = 100
+SPREAD = 45  # seconds over which the tickets' warnings (then their breaches) fall due
+FIRST_DUE = 15  # seconds from filing to the first warning
+REACTION = 120  # seconds: the policy's reaction target on a 24/7 calendar; the warning at 50 %
+OUTAGE = (70, 95)  # seconds after filing: the broker is away
+PRODUCTION = {"ESCALATION_SCAN_INTERVAL": "10"}  # and the default BEAT_LOCK_TTL (15 s)
+SCAN_RECEIVED = re.compile(rb"escalation_scan\[([0-9a-f-]+)\] received")
+
+
+class Pipeline(Workers):
+    """Two workers and beat (its own process), all talking to Redis through the proxy."""
+
+    def __init__(self, tmp_path, proxy) -> None:
+        super().__init__(tmp_path)
+        self.proxy = proxy
+        self.named: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+    def worker(self, name: str) -> None:
+        self.named[name] = self.start(broker_url=self.proxy.url, concurrency=2, env=PRODUCTION)
+
+    def beat(self, name: str, *, wait_for_lock: bool = True) -> None:
+        command = [sys.executable, "-m", "celery", "-A", "helpdesk", "beat", "--loglevel", "INFO"]
+        self.named[name] = self.spawn(name, command, self.environment(broker_url=self.proxy.url, env=PRODUCTION))
+        if wait_for_lock:
+            wait_for(lambda: b"holding the beat lock" in self.log(name), 30,
+                     lambda: f"{name}:\n{self.log(name).decode()}")
+
+    def process(self, name: str) -> subprocess.Popen:
+        return self.named[name][0]
+
+    def log(self, name: str) -> bytes:
+        return self.named[name][1].read_bytes()
+
+    def in_a_scan(self, name: str) -> bool:
+        """The worker logged a scan it received and has not finished."""
+        log = self.log(name)
+        return any(b"escalation_scan[%s] succeeded" % task not in log for task in SCAN_RECEIVED.findall(log))
+
+    def kill_mid_scan(self) -> str:
+        """SIGKILL a worker in the middle of a scan: the escalation table is locked, so the next scan
+        locks its due tickets and waits to insert their escalations; the worker running it is killed
+        before the lock is released. Returns the killed worker's name."""
+        with EscalationTableLock() as lock:
+            wait_for(lock.waiting_backends, 30, "no scan waits to insert escalations")
+            name = next(name for name in ("a", "b") if self.in_a_scan(name))
+            self.kill(self.process(name))
+        return name
+
+
+class Clock:
+    """Seconds since the tickets were filed, and sleeping until a given second."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.filed_at = timezone.now()
+
+    def now(self) -> float:
+        return time.monotonic() - self.start
+
+    def until(self, second: float) -> None:
+        time.sleep(max(0.0, second - self.now()))
+
+
+@pytest.fixture
+def pipeline(transactional_db, tmp_path):
+    from tests.services.broker_proxy import BrokerProxy
+
+    proxy = BrokerProxy(os.environ["CELERY_BROKER_URL"]).up()
+    pipeline = Pipeline(tmp_path, proxy)
+    yield pipeline
+    pipeline.stop_all()
+    proxy.close()
+
+
+def file_due_tickets() -> tuple[list, list]:
+    """A vendor with two managers, a customer on a 24/7 policy with a two-minute reaction target
+    (warning at 50 %), and 100 severe faults filed so that their warnings fall due between 15 and
+    60 s from now and their breaches 60 s after that."""
+    from accounts.models import Organisation, Role
+    from sla import services as sla_services
+    from tests.factories import ContactFactory, OrganisationFactory, UserFactory, VendorFactory
+    from tickets.services import ticket_create
+
+    year = timezone.now().year
+    vendor = VendorFactory()
+    managers = [UserFactory(role=Role.MANAGER, organisation=vendor, email=f"chefin{n}@example.com") for n in (1, 2)]
+    customer = OrganisationFactory(kind=Organisation.Kind.CUSTOMER)
+    contact = ContactFactory(organisation=customer)
+    calendar = sla_services.calendar_create(
+        slug="rund-um-die-uhr", name="Rund um die Uhr", time_zone="Europe/Berlin", holiday_country="DE",
+        holiday_subdivision="NW", holidays_from_year=year - 1, holidays_until_year=year + 1,
+        hours={day: [(0, 1440)] for day in range(7)},
+    )
+    policy = sla_services.policy_create(
+        name="Störungen 24/7", slug="stoerungen-24-7", calendar=calendar, warning_threshold_percent=50,
+        targets={"severe": (f"{REACTION}s", ""), "minor": ("1d", "")},
+    )
+    sla_services.contract_create(organisation=customer, policy=policy, valid_from=date(year - 1, 1, 1))
+    now = timezone.now()
+    tickets = [
+        ticket_create(
+            organisation=customer, requester=contact, actor=contact, subject=f"Störung {n}",
+            description="Die Anlage steht.", category="fault", severity="severe",
+            reported_at=now - timedelta(seconds=REACTION / 2 - FIRST_DUE - SPREAD * n / TICKETS),
+        ).ticket
+        for n in range(TICKETS)
+    ]
+    return tickets, managers
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def test_escalation_exactly_once_and_on_time_through_faults(pipeline):
+    from escalation.models import Escalation
+    from notifications.models import OutboxMail
+
+    pipeline.worker("a")
+    pipeline.worker("b")
+    pipeline.beat("beat-1")
+    tickets, managers = file_due_tickets()
+    clock = Clock()
+    chance = random.Random(os.environ.get("FAULT_SEED") or None)
+    faults: list[str] = []
+
+    # 1. a worker killed in the middle of a scan, restarted two seconds later
+    clock.until(FIRST_DUE)
+    killed = pipeline.kill_mid_scan()
+    faults.append(f"{clock.now():5.1f} s  worker {killed} killed mid-scan")
+    time.sleep(2)
+    pipeline.worker(killed)
+    # 2. duplicate scans, and a second beat that must stand by
+    clock.until(25)
+    pipeline.send_scan(times=3)
+    pipeline.beat("beat-2", wait_for_lock=False)
+    faults.append(f"{clock.now():5.1f} s  three duplicate scans, a second beat started")
+    # 3. the first beat killed: the second takes over when the lock expires
+    clock.until(35)
+    pipeline.kill(pipeline.process("beat-1"))
+    faults.append(f"{clock.now():5.1f} s  beat 1 killed")
+    # 4. worker b frozen for 12 s
+    clock.until(50)
+    os.killpg(pipeline.process("b").pid, signal.SIGSTOP)
+    faults.append(f"{clock.now():5.1f} s  worker b frozen")
+    clock.until(62)
+    os.killpg(pipeline.process("b").pid, signal.SIGCONT)
+    # 5. the broker away for 25 s
+    clock.until(OUTAGE[0])
+    pipeline.proxy.down()
+    outage_started = timezone.now()
+    faults.append(f"{clock.now():5.1f} s  broker down")
+    clock.until(OUTAGE[1])
+    pipeline.proxy.up()
+    broker_back = timezone.now()
+    faults.append(f"{clock.now():5.1f} s  broker back")
+    # 6. a worker killed at a random moment, restarted two seconds later
+    clock.until(OUTAGE[1] + chance.uniform(5, 20))
+    victim = chance.choice(["a", "b"])
+    pipeline.kill(pipeline.process(victim))
+    faults.append(f"{clock.now():5.1f} s  worker {victim} killed at random")
+    time.sleep(2)
+    pipeline.worker(victim)
+
+    expected_mails = 2 * TICKETS * len(managers)
+    escalation_mails = OutboxMail.objects.filter(key__startswith="sla-escalation:", sent_at__isnull=False)
+    wait_for(lambda: escalation_mails.count() >= expected_mails,
+             max(0.0, FIRST_DUE + SPREAD + REACTION / 2 + 90 - clock.now()),
+             lambda: f"mails sent: {escalation_mails.count()} of {expected_mails}")
+    time.sleep(15)  # more scans and sweeps: still exactly once
+
+    rows = list(Escalation.objects.filter(ticket__in=tickets).values_list("ticket_id", "level", "due_at", "fired_at"))
+    mails = pipeline.mails()
+    sent = dict(escalation_mails.values_list("key", "sent_at"))
+    due = dict(Escalation.objects.values_list("pk", "due_at"))
+    recorded = [(fired_at - due_at).total_seconds() for _t, _l, due_at, fired_at in rows]
+    mailed = [(sent_at - due[int(key.split(":")[1])]).total_seconds() for key, sent_at in sent.items()]
+    in_outage = [(fired_at - broker_back).total_seconds() for _t, _l, due_at, fired_at in rows
+                 if outage_started <= due_at <= broker_back]
+    report = [
+        "", f"fault injection: {TICKETS} tickets, {len(rows)} levels, {len(mails)} mails", *faults,
+        f"recorded after due: median {statistics.median(recorded):.1f} s, p99 {percentile(recorded, 0.99):.1f} s, "
+        f"max {max(recorded):.1f} s",
+        f"mailed after due:   median {statistics.median(mailed):.1f} s, p99 {percentile(mailed, 0.99):.1f} s, "
+        f"max {max(mailed):.1f} s",
+        f"due in the outage: {len(in_outage)}, "
+        f"recorded at most {max(in_outage, default=0):.1f} s after the broker's return",
+    ]
+    print("\n".join(report))
+
+    # exactly once: every level of every ticket, every mail to every manager
+    assert sorted((t, level) for t, level, _d, _f in rows) == sorted(
+        (ticket.pk, level) for ticket in tickets for level in ("warning", "breach"))
+    assert len(mails) == expected_mails == len(set(mails))
+    assert {recipient for _e, recipient in mails} == {manager.pk for manager in managers}
+    # no dead process: the workers and the standing beat lived through the outage
+    for name in ("a", "b", "beat-2"):
+        assert pipeline.process(name).poll() is None, f"{name} died:\n{pipeline.log(name).decode()}"
+        assert b"Unrecoverable error" not in pipeline.log(name)
+    assert b"holding the beat lock" in pipeline.log("beat-2")
+    # on time
+    assert statistics.median(recorded) <= 15, report
+    assert percentile(recorded, 0.99) <= 60, report
+    assert in_outage and max(in_outage) <= 60, report

@@ -1,7 +1,7 @@
-"""A TCP proxy in front of Redis that a test cuts and restores: the broker outage of the services
-tests. It runs an asyncio loop in a thread of the test process; `down()` stops listening and
-resets every open connection (clients see "connection refused" until `up()`), `up()` listens
-again on the same port."""
+"""A TCP proxy in front of Redis (or PostgreSQL) that a test cuts and restores: the broker and
+database outages of the services tests. It runs an asyncio loop in a thread of the test process;
+`down()` stops listening and resets every open connection (clients see "connection refused" until
+`up()`), `up()` listens again on the same port."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class BrokerProxy:
         target = urlsplit(broker_url)
         self.target = (target.hostname or "127.0.0.1", target.port or 6379)
         self.port = free_port()
-        self.url = urlunsplit(target._replace(netloc=f"127.0.0.1:{self.port}"))
+        userinfo = target.netloc.rpartition("@")[0]
+        self.url = urlunsplit(target._replace(netloc=f"{userinfo + '@' if userinfo else ''}127.0.0.1:{self.port}"))
         self.loop = asyncio.new_event_loop()
         self.server: asyncio.AbstractServer | None = None
         self.writers: set[asyncio.StreamWriter] = set()

@@ -152,6 +152,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
+# Days the sign-in records are kept (privacy.tasks.sign_in_records_run, daily); 0 keeps them.
+SIGN_IN_RECORD_DAYS = int(os.environ.get("SIGN_IN_RECORD_DAYS", "90"))
 
 # The reverse proxies whose X-Forwarded-For (and, in gunicorn, X-Forwarded-Proto) are believed:
 # addresses or networks, comma-separated, "*" for any peer. gunicorn reads the same variable
@@ -264,6 +266,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "privacy-retention": {
         "task": "privacy.tasks.retention_run",
         "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    # Data protection: sign-in records (user name, IP address, browser) older than SIGN_IN_RECORD_DAYS.
+    "privacy-sign-in-records": {
+        "task": "privacy.tasks.sign_in_records_run",
+        "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 60 * 60},
     },
     "notifications-outbox-sweep": {
@@ -381,6 +389,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+# One cache for all processes when CACHE_URL names Redis: API throttles and failed API-key counts
+# then hold across gunicorn workers; else each process has its own (development, tests).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

@@ -296,3 +296,16 @@ def retention_apply(*, now: datetime, batch_size: int = RETENTION_BATCH) -> Rete
             outcome.batch_seconds.append(seconds)
             outcome.longest_batch_seconds = max(outcome.longest_batch_seconds, seconds)
     return outcome
+
+
+def sign_in_records_prune(*, now: datetime, days: int) -> int:
+    """Delete django-axes' sign-in records (user name, IP address, browser) older than ``days``:
+    the access log, the failure log, and failed-attempt counters last touched before then (long
+    past their cool-off). Returns the number of rows deleted. ``days`` < 1 keeps everything."""
+    if days < 1:
+        return 0
+    cutoff = now - timedelta(days=days)
+    deleted = 0
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        deleted += model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted

@@ -164,3 +164,22 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
 def test_production_settings_start_with_a_secret_key(tmp_path):
     result = _settings_import({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "HELPDESK_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("cache_url", "backend"), [
+    ("", "django.core.cache.backends.locmem.LocMemCache"),
+    ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache"),
+])
+def test_the_cache_is_shared_redis_when_cache_url_says_so(tmp_path, cache_url, backend):
+    result = _settings_import(
+        {"CACHE_URL": cache_url, "HELPDESK_VAR_DIR": str(tmp_path)},
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_start(tmp_path):
+    result = _settings_import({"CACHE_URL": "memcached://cache:11211", "HELPDESK_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis://" in result.stderr

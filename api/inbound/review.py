@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -96,20 +96,19 @@ def held_mail_accept(*, inbound: InboundMail, actor, mode: str) -> InboundMail:
         if mode == AS_SENDER and locked.ticket is not None and not rules.may_see(person, locked.ticket):
             raise ValidationError(_("The person this e-mail claims to come from may no longer see this ticket."))
         mail = mail_parse(bytes(locked.raw or b""), own_addresses=service.own_addresses())
-        language = (person.language if person is not None else "") or actor.language
-        with translation.override(language):
-            if mode == AS_SENDER and locked.ticket is None:
-                locked.ticket = service.open_ticket(mail, person).ticket
-                accepted_as = "ticket"
-            elif mode == AS_SENDER:
-                service.post_reply(mail, person, locked.ticket)
-                accepted_as = AS_REPLY
-            else:
-                heading = "" if mode == AS_REPLY else _("Unverified e-mail from %(sender)s:") % {
-                    "sender": locked.sender}
-                service.post_reply(mail, person, locked.ticket, author=actor, is_internal=mode == AS_NOTE,
-                                   heading=heading)
-                accepted_as = mode
+        # The notes in the text in the sender's language (as when the mail came in); errors in the agent's.
+        language = locked.answer_language or (person.language if person is not None else "") or None
+        if mode == AS_SENDER and locked.ticket is None:
+            locked.ticket = service.open_ticket(mail, person, language=language).ticket
+            accepted_as = "ticket"
+        elif mode == AS_SENDER:
+            service.post_reply(mail, person, locked.ticket, language=language)
+            accepted_as = AS_REPLY
+        else:
+            heading = "" if mode == AS_REPLY else _("Unverified e-mail from %(sender)s:") % {"sender": locked.sender}
+            service.post_reply(mail, person, locked.ticket, author=actor, is_internal=mode == AS_NOTE,
+                               heading=heading, language=language)
+            accepted_as = mode
         locked.review, locked.accepted_as = Review.ACCEPTED, accepted_as
         return _reviewed(locked, actor)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
@@ -291,12 +292,19 @@ def _reply_text(mail: ParsedMail, refused: list[str] = ()) -> str:
     return _fitted(_with_refusals(quoted_text_strip(text), list(refused)), COMMENT_MAX_LENGTH)
 
 
+def _text_language(language: str | None):
+    """Notes in a mail's text (refused files, shortening) in the sender's language; without one,
+    the active language (`_handle` has switched to the sender's already)."""
+    return translation.override(language) if language else nullcontext()
+
+
 def post_reply(mail: ParsedMail, person: User | None, ticket: Ticket, *, author: User | None = None,
-               is_internal: bool = False, heading: str = "") -> Handled:
+               is_internal: bool = False, heading: str = "", language: str | None = None) -> Handled:
     """Add the mail's text and files to the ticket: as `person`'s public reply, or (accepting a
     held mail, `review`) as `author`'s reply or internal note, under `heading`."""
-    files, refused = _files(mail)
-    body = _reply_text(mail, refused)
+    with _text_language(language):
+        files, refused = _files(mail)
+        body = _reply_text(mail, refused)
     if not body and not files:
         return Handled(Outcome.IGNORED, "empty_reply", ticket)
     if heading:
@@ -318,16 +326,18 @@ def _description_text(mail: ParsedMail, refused: list[str] = ()) -> str:
                    TICKET_DESCRIPTION_MAX_LENGTH)
 
 
-def open_ticket(mail: ParsedMail, person: User) -> Handled:
+def open_ticket(mail: ParsedMail, person: User, *, language: str | None = None) -> Handled:
     """A new ticket of `person` from the mail (its text, files and priority)."""
-    files, refused = _files(mail)
-    description = _description_text(mail, refused)
+    with _text_language(language):
+        files, refused = _files(mail)
+        description = _description_text(mail, refused)
+        subject = (mail.subject or _("E-mail without subject"))[:200]
     ticket = ticket_services.ticket_create(
         via=Channel.EMAIL,
         organisation=person.organisation,
         requester=person,
         actor=person,
-        subject=(mail.subject or _("E-mail without subject"))[:200],
+        subject=subject,
         description=description,
         category=Category.FAULT,
         severity=Severity.SEVERE if mail.priority_high else Severity.MINOR,

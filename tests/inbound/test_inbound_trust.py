@@ -105,6 +105,26 @@ def test_discarding_a_held_mail_posts_nothing_and_keeps_a_record(client, ingest,
     assert f'data-pk="{held.pk}"' in reviewed and "discarded by Anja Böhm" in reviewed
 
 
+def test_a_refused_accept_keeps_the_mail_waiting_and_a_note_is_still_possible(client, ingest, users, ticket):
+    from tickets.services import ticket_close
+
+    held = ingest(forged_reply(ticket.reference, b"agent@demo.example")).inbound
+    ticket_close(ticket=ticket, actor=users["customer"])
+    client.force_login(users["us-agent"])
+    refused = client.post(reverse("held_mail:accept", kwargs={"pk": held.pk}), {"mode": "reply"}, follow=True)
+    assert "closed" in refused.content.decode()
+    held.refresh_from_db()
+    assert held.review == "pending" and held.raw
+    assert client.post(reverse("held_mail:accept", kwargs={"pk": held.pk}), {"mode": "sender"},
+                       follow=True).status_code == 200  # not offered for a staff address: refused
+    assert not ticket.comments.exists()
+    client.post(reverse("held_mail:accept", kwargs={"pk": held.pk}), {"mode": "note"})
+    note = ticket.comments.get()
+    assert (note.author, note.is_internal) == (users["us-agent"], True)
+    assert note.body == (
+        "Unverified e-mail from agent@demo.example:\n\nDer Fehler tritt auch an der zweiten Station auf.")
+
+
 def test_the_held_list_is_for_agents_who_may_see_the_ticket(client, ingest, users, ticket):
     held = ingest(forged_reply(ticket.reference, b"agent@demo.example")).inbound
     client.force_login(users["customer"])

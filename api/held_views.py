@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from api.inbound import review
 from api.models import InboundMail
+from tickets.markdown import render_markdown
 from tickets.views.queue import agents_only
 
 PAGE_SIZE = 50
@@ -33,7 +34,7 @@ def held_list(request):
     here = request.get_full_path()
     rows = [
         {"mail": mail, "sender": review.claimed_sender(mail), "status": review.status_text(mail),
-         "actions": review.review_actions(mail, next_url=here)}
+         "body_html": render_markdown(mail.body), "actions": review.review_actions(mail, next_url=here)}
         for mail in page.object_list
     ]
     return render(request, "api/held/list.html", {"rows": rows, "page": page, "reviewed": reviewed})

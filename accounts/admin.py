@@ -25,13 +25,21 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "organisation", "role", "language", "is_active")
-    list_filter = ("role", "language", "is_active", "organisation__kind")
+    list_display = ("username", "email", "first_name", "last_name", "organisation", "role", "language", "is_active",
+                    "mail_bounced_at")
+    list_filter = (
+        "role", "language", "is_active", "organisation__kind", ("mail_bounced_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("username", "email", "first_name", "last_name", "organisation__name")
     autocomplete_fields = ("organisation",)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Helpdesk"), {"fields": ("organisation", "role", "language", "phone")}),
+        (_("Mail delivery"), {
+            "fields": ("mail_bounced_at", "mail_bounce_reason"),
+            "description": _("Set when mail to this address came back as undeliverable. Empty both fields once "
+                             "the address is fixed."),
+        }),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

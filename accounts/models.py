@@ -81,6 +81,10 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Mail to this address came back as undeliverable (a delivery status notification that
+    # `api.inbound` received): when, and the receiving server's words. Cleared by an administrator.
+    mail_bounced_at = models.DateTimeField(_("mail bounced at"), null=True, blank=True)
+    mail_bounce_reason = models.CharField(_("bounce reason"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -23,6 +23,7 @@ NAVIGATION = [
     NavEntry(_("My tickets"), "tickets:list", "ticket-detailed", access.is_customer),
     NavEntry(_("New ticket"), "tickets:create", "plus-circle", access.can_file_tickets),
     NavEntry(_("Queue"), "tickets:queue", "inboxes", access.is_agent),
+    NavEntry(_("Unverified e-mail"), "held_mail:list", "envelope-exclamation", access.is_agent),
     NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
     NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),

@@ -76,8 +76,8 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMail)
 class InboundMailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "outcome", "reason", "ticket", "answered_at"]
-    list_filter = ["outcome", "reason"]
+    list_display = ["received_at", "sender", "subject", "outcome", "reason", "trust", "review", "ticket", "answered_at"]
+    list_filter = ["outcome", "reason", "trust", "review"]
     search_fields = ["sender", "subject", "message_key"]
 
     def has_add_permission(self, request):

@@ -8,11 +8,19 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from privacy import registry
+        from tickets.flags import queue_notice_source_register, ticket_flag_source_register
+        from tickets.timeline import timeline_source_register
 
         from . import (
             personal_data,
             schema,  # noqa: F401  (registers the OpenAPI authentication extensions)
         )
+        from .inbound import review
+
+        # Unverified e-mail held for review: on the ticket's history, its queue row, above the queue.
+        timeline_source_register(review.held_mail_timeline_items)
+        ticket_flag_source_register(review.held_mail_flags)
+        queue_notice_source_register(review.held_mail_notices)
 
         # What the channels store about people, for export, erasure and retention (docs/privacy.md).
         registry.export_section_register("api_tokens", personal_data.export_tokens)

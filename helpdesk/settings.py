@@ -348,7 +348,15 @@ IMAP_USER = os.environ.get("IMAP_USER", "")
 IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
 IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
 IMAP_USE_SSL = env_bool("IMAP_USE_SSL", True)
+# Without IMAP_USE_SSL: STARTTLS (the default), or plain IMAP when 0 — allowed only for a server on
+# this machine (127.0.0.1, ::1, localhost), e.g. the tests' dovecot (.ci/imap-server).
+IMAP_USE_STARTTLS = env_bool("IMAP_USE_STARTTLS", True)
 IMAP_POLL_SECONDS = float(os.environ.get("IMAP_POLL_SECONDS", "60"))
+# Whose Authentication-Results headers (RFC 8601) count when deciding whether a customer's mail
+# without a reply token really comes from that customer (docs/mail-trust.md): the authserv-ids of
+# our own receiving mail servers, comma-separated. Anyone can write that header, so no other is
+# believed; empty (the default) believes none, and such mail is held for review.
+INBOUND_TRUSTED_AUTHSERV_IDS = env_list("INBOUND_TRUSTED_AUTHSERV_IDS", "")
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["inbound-imap-poll"] = {
         "task": "api.tasks.inbound_imap_poll",

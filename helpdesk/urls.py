@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("mail/held/", include("api.held_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("sla.urls", namespace="sla")),

@@ -64,6 +64,8 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         "last_name": person.last_name,
         "email": person.email,
         "phone": person.phone,
+        "mail_bounced_at": person.mail_bounced_at,
+        "mail_bounce_reason": person.mail_bounce_reason,
         "role": person.role,
         "language": person.language,
         "organisation": {"id": organisation.pk, "name": organisation.name} if organisation else None,

@@ -192,6 +192,7 @@ def person_erase(*, person: User, actor, reason: str, confirmation: str, now: da
         locked.username = f"deleted-{locked.pk}"
         locked.email = ""
         locked.phone = ""
+        locked.mail_bounced_at, locked.mail_bounce_reason = None, ""
         locked.is_active = False
         locked.is_staff = False
         locked.is_superuser = False

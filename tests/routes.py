@@ -60,6 +60,10 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    # Unverified e-mail held for review (docs/mail-trust.md): agents only; the actions are POSTs.
+    "held_mail:list": ({}, only(AGENTS)),
+    "held_mail:accept": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    "held_mail:discard": ({"pk": 1}, everyone(NOT_ALLOWED)),
     # Notifications: the bell and the list for agents and managers; marking read is POST only.
     "notifications:list": ({}, only(AGENTS)),
     "notifications:bell": ({}, only(AGENTS)),

@@ -38,7 +38,7 @@ ICONS = {
 
 @dataclass
 class TimelineItem:
-    kind: str  # "comment" or "event"
+    kind: str  # "comment" or "event"; registered sources may use their own (e.g. "unverified")
     at: datetime
     actor: str
     text: str = ""
@@ -46,6 +46,11 @@ class TimelineItem:
     is_internal: bool = False
     body_html: str = ""
     attachments: list[dict] = field(default_factory=list)
+    # For registered sources: a badge next to the actor (in the `tone` colour, e.g. "danger"),
+    # and buttons, each a POST form: {"label", "url", "style", "fields": {name: value}, "testid"}.
+    badge: str = ""
+    tone: str = ""
+    actions: list[dict] = field(default_factory=list)
 
 
 def _label(choices, code: str | None) -> str:

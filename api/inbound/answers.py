@@ -1,6 +1,9 @@
-"""The automatic answer to a mail that could not be handled: why, and how to get access.
-Plain text, in the sender's language (German and English for an unknown sender), marked
-`Auto-Submitted: auto-replied` so that other systems do not answer it (RFC 3834)."""
+"""The automatic answer to a mail that could not be handled: why, and how to get access; or, for a
+mail held because its sender could not be verified (docs/mail-trust.md), that it waits for
+review and how to write so that it is recognised. Plain text, in the sender's language (German
+and English for an unknown sender), marked `Auto-Submitted: auto-replied` so that other systems
+do not answer it (RFC 3834). It goes to the From address: to the owner of the address, whoever
+wrote the mail."""
 
 from __future__ import annotations
 
@@ -22,11 +25,40 @@ from api.models import InboundMail
 
 # Why a mail was answered automatically (InboundMail.reason); `service` decides which applies.
 UNKNOWN_SENDER, READER, NOT_ALLOWED, TICKET_CLOSED = "unknown_sender", "reader", "not_allowed", "ticket_closed"
+# Why a mail was held for review (InboundMail.reason of a held mail; answered too).
+UNVERIFIED, STAFF_UNVERIFIED = "unverified_sender", "staff_without_token"
 
 
 def _paragraphs(inbound: InboundMail, person: User | None) -> list[str]:
     portal = settings.SITE_URL + reverse("login")
     nothing = _("Nothing has been filed from your e-mail.")
+    if inbound.reason == UNVERIFIED:
+        first = (
+            _("We could not confirm that your e-mail about ticket %(reference)s was sent from your address "
+              "%(address)s, so it has not been added to the ticket yet. Our support team will look at it.")
+            % {"reference": inbound.ticket.reference, "address": inbound.sender}
+            if inbound.ticket is not None else
+            _("We could not confirm that your e-mail was sent from your address %(address)s, so no ticket has "
+              "been opened from it yet. Our support team will look at it.") % {"address": inbound.sender}
+        )
+        return [
+            first,
+            _("So that your e-mails are recognised at once, please answer with “Reply” to an e-mail you received "
+              "from us about your ticket (its reply address identifies you), or use the portal: %(url)s")
+            % {"url": portal},
+            _("If you did not write this e-mail, you need not do anything."),
+        ]
+    if inbound.reason == STAFF_UNVERIFIED and inbound.ticket is not None:
+        return [
+            _("An e-mail from your address %(address)s about ticket %(reference)s did not come to the ticket's "
+              "reply address, so it cannot be verified as yours and was not posted. It waits in the list of "
+              "unverified e-mails, where an agent can accept or discard it.")
+            % {"address": inbound.sender, "reference": inbound.ticket.reference},
+            _("To answer by e-mail, reply to the notification you received about the ticket; or answer in the "
+              "workspace: %(url)s")
+            % {"url": settings.SITE_URL + reverse("tickets:workspace", kwargs={"reference": inbound.ticket.reference})},
+            _("If you did not write this e-mail, someone used your address: please tell your administrator."),
+        ]
     if inbound.reason == READER and person is not None:
         return [
             _("Your account can read your organisation's tickets but cannot file or answer them. "
@@ -64,7 +96,7 @@ def _rendered(inbound: InboundMail, person: User | None, language: str) -> tuple
 
 
 def auto_answer_render(inbound: InboundMail) -> EmailMessage:
-    person = (
+    person = inbound.person or (
         User.objects.filter(email__iexact=inbound.sender, is_active=True).select_related("organisation").first()
         if inbound.reason != UNKNOWN_SENDER else None
     )
@@ -94,9 +126,10 @@ def inbound_auto_answer_send(inbound_id: int) -> bool:
     same transaction as the sending; a failed send rolls back and is retried)."""
     with transaction.atomic():
         inbound = (
-            InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id).select_related("ticket").first()
+            InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id)
+            .select_related("ticket", "person__organisation").first()
         )
-        if inbound is None or inbound.answered_at is not None or inbound.outcome != InboundMail.Outcome.AUTO_ANSWERED:
+        if inbound is None or inbound.answered_at is not None or not inbound.answer_due:
             return False
         message = auto_answer_render(inbound)
         message.send()

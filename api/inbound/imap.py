@@ -1,15 +1,20 @@
 """Polling an IMAP mailbox (IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_FOLDER,
-IMAP_USE_SSL). Unseen, unflagged messages are ingested and marked seen; a message whose
-handling fails is flagged (\\Flagged) for a person to look at, and skipped from then on.
-Running twice is harmless: a message already handled is recognised by its Message-ID."""
+IMAP_USE_SSL, IMAP_USE_STARTTLS). Unseen, unflagged messages are ingested and marked seen; a
+message whose handling fails is flagged (\\Flagged) for a person to look at, and skipped from then
+on. Running twice is harmless: a message already handled is recognised by its Message-ID.
+
+TLS (IMAPS, or STARTTLS) verifies the server's certificate and host name. Plain IMAP is allowed
+only to a server on this machine (the tests' dovecot, `.ci/imap-server`)."""
 
 from __future__ import annotations
 
 import imaplib
 import logging
+import ssl
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from .service import mail_ingest
 
@@ -23,12 +28,20 @@ class PollResult:
     failed: int = 0
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
 def imap_connect():
+    host, port = settings.IMAP_HOST, settings.IMAP_PORT
     if settings.IMAP_USE_SSL:
-        client = imaplib.IMAP4_SSL(settings.IMAP_HOST, settings.IMAP_PORT, timeout=60)
+        client = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=60)
+    elif getattr(settings, "IMAP_USE_STARTTLS", True):
+        client = imaplib.IMAP4(host, port, timeout=60)
+        client.starttls(ssl_context=ssl.create_default_context())
+    elif host in LOOPBACK:
+        client = imaplib.IMAP4(host, port, timeout=60)
     else:
-        client = imaplib.IMAP4(settings.IMAP_HOST, settings.IMAP_PORT, timeout=60)
-        client.starttls()
+        raise ImproperlyConfigured("IMAP without TLS (IMAP_USE_SSL=0, IMAP_USE_STARTTLS=0) only to this machine")
     client.login(settings.IMAP_USER, settings.IMAP_PASSWORD)
     return client
 

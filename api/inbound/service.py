@@ -1,19 +1,30 @@
 """What happens to an inbound mail.
 
 1. A mail seen before (same Message-ID, or same bytes when it has none) is skipped.
-2. Mail sent by a machine or to a list (Auto-Submitted other than "no", Precedence bulk / junk /
-   list, X-Autoreply, List-Id, delivery reports, mailer-daemon, no-reply senders, our own
-   address) is ignored: nothing is created and nothing is answered, so no mail loops.
-3. The sender is a person by e-mail address (active accounts only).
-4. A reply — an In-Reply-To / References header naming one of our Message-IDs, or a ticket
-   reference (HD-2026-000042) in the subject — to a ticket the sender may see becomes a public
-   reply on it (channel e-mail), with the quoted earlier mail and the signature removed.
-5. Any other mail of a customer contact opens a ticket (channel e-mail, category fault,
-   severity minor — severe when the mail is marked high priority — reported at the mail's Date
-   when that lies within the last 7 days, else now). The requester gets the usual confirmation.
+2. Mail sent by a machine or to a list (X-Loop naming our address, Auto-Submitted other than
+   "no", Precedence bulk / junk / list, X-Autoreply, List-Id, delivery reports, mailer-daemon,
+   no-reply senders, our own address) is ignored: nothing is created and nothing is answered, so
+   no mail loops. A delivery report marks the recipients it names as failed as bouncing
+   (`accounts.bounces`).
+3. Whom the mail acts as is decided in one place, `trust` (docs/mail-trust.md): the person of a
+   valid reply token (on the ticket the token names), or a customer whose domain the receiving
+   server authenticated (DMARC, or aligned SPF). A staff address without a token, or a customer
+   address that is not authenticated, acts as nobody: the mail is *held* (step 7).
+4. A reply — the token's ticket; or for an authenticated customer an In-Reply-To / References
+   header naming one of our Message-IDs, or a ticket reference (HD-2026-000042) in the subject, of
+   a ticket the sender may see — becomes a public reply on it (channel e-mail), with the quoted
+   earlier mail and the signature removed.
+5. Any other mail of an authenticated customer contact opens a ticket (channel e-mail, category
+   fault, severity minor — severe when the mail is marked high priority — reported at the mail's
+   Date when that lies within the last 7 days, else now). The requester gets the usual confirmation.
 6. Unknown senders, readers and people who may not file or reply get an automatic answer that
    says how to get access (at most one per address per AUTO_ANSWER_INTERVAL), and nothing is
    created.
+7. A held mail posts nothing and touches no ticket (no reaction, no customer reply, no status,
+   no clock): agents see it on the ticket it names (or in the list of unverified mail, when it
+   names none) and accept or discard it (`review`). Its sender is answered (within the same
+   limit) that it was not recognised and how to write so that it is: reply to our mail, or use
+   the portal.
 Attachments go through `tickets.uploads.check_upload`, like the portal's: accepted files are
 attached, refused ones are named in the text. A text longer than its limit (`tickets.limits`: the
 description of a new ticket, a reply) is shortened to fit, ending with a note in the sender's
@@ -23,7 +34,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -36,8 +48,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.bounces import mail_bounce_record
 from accounts.models import User
 from api.models import InboundMail
+from notifications.reply_tokens import reply_mailbox
 from sla.choices import Category, Severity, Status
 from tickets import rules
 from tickets import services as ticket_services
@@ -49,10 +63,19 @@ from tickets.notifications import ticket_references_in
 from tickets.services.filing_rules import CLOCK_SKEW
 from tickets.uploads import check_upload
 
-from .answers import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER, inbound_auto_answer_send
+from .answers import (
+    NOT_ALLOWED,
+    READER,
+    STAFF_UNVERIFIED,
+    TICKET_CLOSED,
+    UNKNOWN_SENDER,
+    UNVERIFIED,
+    inbound_auto_answer_send,
+)
 from .html_text import html_to_text
 from .parsing import ParsedMail, mail_parse
 from .quotes import quoted_text_strip
+from .trust import MailIdentity, Trust, mail_identity
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +94,24 @@ class IngestResult:
     duplicate: bool = False
 
 
+@dataclass
+class Handled:
+    """What `_handle` decided for a mail: the fields of its `InboundMail` row."""
+
+    outcome: str
+    reason: str = ""
+    ticket: Ticket | None = None
+    answer_language: str = ""
+    answer_due: bool = False
+    review: str = ""
+    body: str = ""
+    file_names: list[str] = field(default_factory=list)
+    raw: bytes | None = None
+
+
 def own_addresses() -> set[str]:
-    """The helpdesk's own addresses: mail from them is never handled (no loops)."""
-    addresses = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(settings.SERVER_EMAIL)[1]}
+    """The helpdesk's own addresses: mail from them (or naming them in X-Loop) is never handled."""
+    addresses = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(settings.SERVER_EMAIL)[1], reply_mailbox()}
     if "@" in getattr(settings, "IMAP_USER", ""):
         addresses.add(settings.IMAP_USER)
     return {a.lower() for a in addresses if a}
@@ -98,25 +136,25 @@ def mail_ingest(*, raw: bytes) -> IngestResult:
             if existing is None:
                 raise
             return IngestResult(existing.outcome, existing.reason, existing.ticket, existing, duplicate=True)
-        outcome, reason, ticket, language = _handle(mail)
-        inbound.outcome, inbound.reason, inbound.ticket, inbound.answer_language = outcome, reason, ticket, language
-        inbound.save(update_fields=["outcome", "reason", "ticket", "answer_language"])
-        if outcome == Outcome.AUTO_ANSWERED:
+        identity = MailIdentity(Trust.UNKNOWN) if mail.machine else mail_identity(mail)
+        handled = _handle(mail, identity, raw)
+        inbound.trust = "" if mail.machine else identity.trust
+        inbound.person = identity.person
+        for name in ("outcome", "reason", "ticket", "answer_language", "answer_due", "review", "body",
+                     "file_names", "raw"):
+            setattr(inbound, name, getattr(handled, name))
+        inbound.save(update_fields=[
+            "outcome", "reason", "ticket", "answer_language", "answer_due", "review", "body", "file_names", "raw",
+            "trust", "person",
+        ])
+        if handled.answer_due:
             transaction.on_commit(partial(inbound_auto_answer_send.delay, inbound.pk))
-    logger.info("inbound mail %s from %s: %s %s", inbound.pk, mail.sender, outcome, reason)
-    return IngestResult(outcome, reason, ticket, inbound)
+    logger.info("inbound mail %s from %s (%s): %s %s", inbound.pk, mail.sender, inbound.trust or "-",
+                handled.outcome, handled.reason)
+    return IngestResult(handled.outcome, handled.reason, handled.ticket, inbound)
 
 
-def _person(address: str) -> User | None:
-    if not address:
-        return None
-    people = list(User.objects.filter(email__iexact=address, is_active=True).select_related("organisation"))
-    # The same address on several accounts: the one that may file wins, then the rest by id.
-    people.sort(key=lambda p: (not access.can_file_tickets(p), not access.is_agent(p), p.pk))
-    return people[0] if people else None
-
-
-def _ticket_answered(mail: ParsedMail, person: User) -> Ticket | None:
+def ticket_answered(mail: ParsedMail, person: User) -> Ticket | None:
     """The ticket the mail answers, if the person may see it (else the mail counts as new)."""
     references = [r for header in mail.answers for r in ticket_references_in(header)]
     references += [r.upper() for r in REFERENCE_IN_SUBJECT.findall(mail.subject)]
@@ -127,38 +165,85 @@ def _ticket_answered(mail: ParsedMail, person: User) -> Ticket | None:
     return None
 
 
-def _auto_answer(mail: ParsedMail, reason: str, language: str, ticket: Ticket | None = None):
-    recent = InboundMail.objects.filter(
-        sender=mail.sender, outcome=Outcome.AUTO_ANSWERED, received_at__gte=timezone.now() - AUTO_ANSWER_INTERVAL
-    )
-    if recent.exists():
-        return Outcome.IGNORED, "already_answered", ticket, ""
-    return Outcome.AUTO_ANSWERED, reason, ticket, language
+def _answer_due(mail: ParsedMail) -> bool:
+    """At most one automatic answer per address per AUTO_ANSWER_INTERVAL."""
+    return not InboundMail.objects.filter(
+        sender=mail.sender, answer_due=True, received_at__gte=timezone.now() - AUTO_ANSWER_INTERVAL
+    ).exists()
 
 
-def _handle(mail: ParsedMail):
-    """(outcome, reason, ticket, answer language)."""
+def _auto_answer(mail: ParsedMail, reason: str, language: str, ticket: Ticket | None = None) -> Handled:
+    if not _answer_due(mail):
+        return Handled(Outcome.IGNORED, "already_answered", ticket)
+    return Handled(Outcome.AUTO_ANSWERED, reason, ticket, language, answer_due=True)
+
+
+def _record_bounces(mail: ParsedMail) -> None:
+    now = timezone.now()
+    for bounce in mail.bounces:
+        reason = " ".join(part for part in (bounce.status, bounce.diagnostic) if part)
+        mail_bounce_record(address=bounce.address, reason=reason, now=now)
+
+
+def _handle(mail: ParsedMail, identity: MailIdentity, raw: bytes) -> Handled:
     if mail.machine:
-        return Outcome.IGNORED, mail.machine, None, ""
-    person = _person(mail.sender)
+        if mail.bounces:
+            _record_bounces(mail)
+            return Handled(Outcome.IGNORED, "bounce")
+        return Handled(Outcome.IGNORED, mail.machine)
+    person = identity.person
     if person is None:
         return _auto_answer(mail, UNKNOWN_SENDER, "")
     language = person.language or settings.LANGUAGE_CODE
-    ticket = _ticket_answered(mail, person)
     with translation.override(language):
-        if ticket is not None:
-            if rules.may_reply(person, ticket) and (access.can_file_tickets(person) or access.is_agent(person)):
-                return _reply(mail, person, ticket)
-            if access.is_reader(person):
-                return _auto_answer(mail, READER, language)
-            if ticket.status == Status.CLOSED:
-                return _auto_answer(mail, TICKET_CLOSED, language, ticket)
-            return _auto_answer(mail, NOT_ALLOWED, language)
-        if access.can_file_tickets(person):
-            return _open(mail, person)
+        if identity.trust == Trust.TOKEN:
+            return _on_ticket(mail, person, identity.ticket, language)
+        ticket = ticket_answered(mail, person)
+        if identity.acts:
+            if ticket is not None:
+                return _on_ticket(mail, person, ticket, language)
+            if access.can_file_tickets(person):
+                return open_ticket(mail, person)
+            return _auto_answer(mail, READER if access.is_reader(person) else NOT_ALLOWED, language)
+        # Unverified: nothing is posted in the person's name.
+        if identity.claims_staff:
+            if ticket is None:  # staff do not open tickets by mail
+                return _auto_answer(mail, NOT_ALLOWED, language)
+            return _hold(mail, raw, ticket, STAFF_UNVERIFIED, language)
         if access.is_reader(person):
             return _auto_answer(mail, READER, language)
+        if ticket is not None:
+            if not (rules.may_reply(person, ticket) and access.can_file_tickets(person)):
+                if ticket.status == Status.CLOSED:
+                    return _auto_answer(mail, TICKET_CLOSED, language, ticket)
+                return _auto_answer(mail, NOT_ALLOWED, language)
+            return _hold(mail, raw, ticket, UNVERIFIED, language)
+        if access.can_file_tickets(person):
+            return _hold(mail, raw, None, UNVERIFIED, language)
         return _auto_answer(mail, NOT_ALLOWED, language)
+
+
+def _on_ticket(mail: ParsedMail, person: User, ticket: Ticket, language: str) -> Handled:
+    """A mail that acts as `person` on `ticket`: a reply, or the answer why not."""
+    if rules.may_reply(person, ticket) and (access.can_file_tickets(person) or access.is_agent(person)):
+        return post_reply(mail, person, ticket)
+    if access.is_reader(person):
+        return _auto_answer(mail, READER, language)
+    if ticket.status == Status.CLOSED:
+        return _auto_answer(mail, TICKET_CLOSED, language, ticket)
+    return _auto_answer(mail, NOT_ALLOWED, language)
+
+
+def _hold(mail: ParsedMail, raw: bytes, ticket: Ticket | None, reason: str, language: str) -> Handled:
+    """Keep an unverified mail for an agent's review: what it would post, and the message (for
+    its files). Nothing else is written; the sender is told (within the answers' limit)."""
+    body = _reply_text(mail) if ticket is not None else _description_text(mail)
+    if not body and not mail.attachments:
+        return Handled(Outcome.IGNORED, "empty_reply", ticket)
+    return Handled(
+        Outcome.HELD, reason, ticket, language, answer_due=_answer_due(mail), review=InboundMail.Review.PENDING,
+        body=body, file_names=[a.name for a in mail.attachments], raw=raw,
+    )
 
 
 def _files(mail: ParsedMail) -> tuple[list, list[str]]:
@@ -201,15 +286,32 @@ def _fitted(text: str, limit: int) -> str:
     return f"{text[:kept].rstrip()}\n\n{note(number_format(kept, force_grouping=True))}"
 
 
-def _reply(mail: ParsedMail, person: User, ticket: Ticket):
+def _reply_text(mail: ParsedMail, refused: list[str] = ()) -> str:
+    """The reply a mail makes: without the quoted mail and the signature, fitted to the limit."""
     text = html_to_text(mail.html, drop_quotes=True) if mail.html else mail.text
-    body = quoted_text_strip(text)
-    files, refused = _files(mail)
-    body = _fitted(_with_refusals(body, refused), COMMENT_MAX_LENGTH)
+    return _fitted(_with_refusals(quoted_text_strip(text), list(refused)), COMMENT_MAX_LENGTH)
+
+
+def _text_language(language: str | None):
+    """Notes in a mail's text (refused files, shortening) in the sender's language; without one,
+    the active language (`_handle` has switched to the sender's already)."""
+    return translation.override(language) if language else nullcontext()
+
+
+def post_reply(mail: ParsedMail, person: User | None, ticket: Ticket, *, author: User | None = None,
+               is_internal: bool = False, heading: str = "", language: str | None = None) -> Handled:
+    """Add the mail's text and files to the ticket: as `person`'s public reply, or (accepting a
+    held mail, `review`) as `author`'s reply or internal note, under `heading`."""
+    with _text_language(language):
+        files, refused = _files(mail)
+        body = _reply_text(mail, refused)
     if not body and not files:
-        return Outcome.IGNORED, "empty_reply", ticket, ""
-    ticket_services.comment_add(ticket=ticket, author=person, body=body, files=files, channel=Channel.EMAIL)
-    return Outcome.REPLY_ADDED, "", ticket, ""
+        return Handled(Outcome.IGNORED, "empty_reply", ticket)
+    if heading:
+        body = _fitted(f"{heading}\n\n{body}", COMMENT_MAX_LENGTH)
+    ticket_services.comment_add(ticket=ticket, author=author or person, body=body, files=files,
+                                channel=Channel.EMAIL, is_internal=is_internal)
+    return Handled(Outcome.REPLY_ADDED, "", ticket)
 
 
 def _reported_at(mail: ParsedMail):
@@ -219,20 +321,27 @@ def _reported_at(mail: ParsedMail):
     return now
 
 
-def _open(mail: ParsedMail, person: User):
-    files, refused = _files(mail)
-    description = _fitted(_with_refusals(mail.text or _("(The e-mail had no text.)"), refused),
-                          TICKET_DESCRIPTION_MAX_LENGTH)
+def _description_text(mail: ParsedMail, refused: list[str] = ()) -> str:
+    return _fitted(_with_refusals(mail.text or _("(The e-mail had no text.)"), list(refused)),
+                   TICKET_DESCRIPTION_MAX_LENGTH)
+
+
+def open_ticket(mail: ParsedMail, person: User, *, language: str | None = None) -> Handled:
+    """A new ticket of `person` from the mail (its text, files and priority)."""
+    with _text_language(language):
+        files, refused = _files(mail)
+        description = _description_text(mail, refused)
+        subject = (mail.subject or _("E-mail without subject"))[:200]
     ticket = ticket_services.ticket_create(
         via=Channel.EMAIL,
         organisation=person.organisation,
         requester=person,
         actor=person,
-        subject=(mail.subject or _("E-mail without subject"))[:200],
+        subject=subject,
         description=description,
         category=Category.FAULT,
         severity=Severity.SEVERE if mail.priority_high else Severity.MINOR,
         reported_at=_reported_at(mail),
         files=files,
     ).ticket
-    return Outcome.TICKET_OPENED, "", ticket, ""
+    return Handled(Outcome.TICKET_OPENED, "", ticket)

@@ -41,7 +41,7 @@ def _pages(role: str) -> list[str]:
         ],
         "agent": [
             reverse("tickets:queue"), reverse("tickets:workspace", kwargs={"reference": reference}),
-            reverse("tickets:phone"), reverse("notifications:list"),
+            reverse("tickets:phone"), reverse("notifications:list"), reverse("held_mail:list"),
         ],
         "manager": [
             reverse("dashboard:index"), reverse("dashboard:monthly"), _last_month_report(),

@@ -124,3 +124,13 @@ def test_beat_polls_only_when_a_mailbox_is_configured(host, scheduled):
     env = {"IMAP_HOST": host, "PATH": "/usr/bin:/bin", "HELPDESK_VAR_DIR": "/tmp/helpdesk-imap-settings-test"}
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert output.stdout.strip() == str(scheduled)
+
+
+def test_plain_imap_is_refused_to_another_machine(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from api.inbound.imap import imap_connect
+
+    settings.IMAP_HOST, settings.IMAP_USE_SSL, settings.IMAP_USE_STARTTLS = "imap.example.com", False, False
+    with pytest.raises(ImproperlyConfigured):
+        imap_connect()

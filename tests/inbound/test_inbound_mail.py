@@ -217,11 +217,16 @@ def test_reply_without_text_or_files_adds_nothing(ingest):
 
 
 def test_agent_replying_by_mail_answers_the_customer(ingest, users):
+    from notifications.reply_tokens import reply_address
+
     ticket = ingest(mail("new_ticket_umlauts.eml")).ticket
+    # The agent answers the notification: to the ticket's reply address issued to them.
+    address = reply_address(ticket_id=ticket.pk, user_id=users["agent"].pk)
     raw = mail("reply_by_subject.eml", reference=ticket.reference).replace(
         b"customer@demo.example", b"agent@demo.example"
-    )
-    assert ingest(raw).outcome == "reply_added"
+    ).replace(b"To: helpdesk@localhost", f"To: {address}".encode())
+    result = ingest(raw)
+    assert (result.outcome, result.inbound.trust) == ("reply_added", "token")
     ticket.refresh_from_db()
     assert ticket.first_reaction_at is not None
     assert ticket.status == Status.NEW

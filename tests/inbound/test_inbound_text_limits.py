@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def long_mail(text: str, *, subject: str = "Sehr lange Störungsmeldung", message_id: str = "<lang-1@mueller.example>"):
     message = EmailMessage()
+    message["Authentication-Results"] = "mx.helpdesk.example; dmarc=pass header.from=demo.example"
     message["From"] = "Jürgen Müller <customer@demo.example>"
     message["To"] = "helpdesk@localhost"
     message["Subject"] = subject

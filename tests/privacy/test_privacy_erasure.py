@@ -100,6 +100,23 @@ def test_sign_in_records_and_inbound_mails_lose_the_person(admin_user, people):
     assert (mail.sender, mail.subject, mail.outcome) == ("", "", InboundMail.Outcome.TICKET_OPENED)
 
 
+def test_held_mail_and_the_bounce_mark_lose_the_person(admin_user, people):
+    contact = people["contact"]
+    contact.mail_bounced_at, contact.mail_bounce_reason = NOW, "5.1.1 User unknown <erika@example.com>"
+    contact.save(update_fields=["mail_bounced_at", "mail_bounce_reason"])
+    held = InboundMail.objects.create(
+        message_key="<2@x>", sender="erika@example.com", subject="Drucker", outcome=InboundMail.Outcome.HELD,
+        person=contact, review=InboundMail.Review.PENDING, body="Bitte rufen Sie Erika an.",
+        file_names=["Erika.pdf"], raw=b"From: erika@example.com\n\nBitte rufen Sie Erika an.",
+    )
+    _erase(contact, admin_user)
+    held.refresh_from_db()
+    assert (held.sender, held.subject, held.body, held.file_names) == ("", "", "", [])
+    assert (held.raw, held.person, held.outcome) == (None, None, InboundMail.Outcome.HELD)
+    contact.refresh_from_db()
+    assert (contact.mail_bounced_at, contact.mail_bounce_reason) == (None, "")
+
+
 def test_erasure_is_audited_without_personal_data(admin_user, people, filed):
     contact = people["contact"]
     erased = _erase(contact, admin_user)

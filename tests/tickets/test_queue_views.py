@@ -92,10 +92,12 @@ def _queries(client, url, **headers) -> int:
 
 def test_queries_per_page_stay_constant_as_the_queue_grows(client, users, file_ticket,
                                                            django_assert_max_num_queries):
-    # session, user, organisation, teams, colleagues, the page (26 rows), saved views
+    # session, user, organisation, teams, colleagues, the page (26 rows), saved views; the flags of
+    # the page's tickets and the count above the queue (`tickets.flags`: api's unverified e-mail)
     login_as(client, users, "agent")
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue-results"}
     filtered = f"{QUEUE}?severity=minor&q=Fehler"
+    file_ticket()  # every page has a row (an empty page needs no flags)
     client.get(QUEUE), client.get(filtered)  # warm the business calendars' cache
     before = (_queries(client, QUEUE), _queries(client, filtered), _queries(client, QUEUE, **htmx))
     for _ in range(60):
@@ -106,9 +108,9 @@ def test_queries_per_page_stay_constant_as_the_queue_grows(client, users, file_t
     client.get(deep)
     after = (_queries(client, QUEUE), _queries(client, filtered), _queries(client, QUEUE, **htmx))
     assert after == before
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         client.get(deep)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(QUEUE, **htmx)
 
 

@@ -3,7 +3,7 @@ refresh, bulk actions with a result per ticket, and phone tickets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from sla.choices import SlaState
 from tickets import selectors_queue, services
+from tickets.flags import TicketFlag, queue_notices_for, ticket_flags_for
 from tickets.forms import new_idempotency_key
 from tickets.forms_agent import BulkActionForm, PhoneTicketForm, QueueFilterForm, SavedViewForm
 from tickets.markdown import render_markdown
@@ -42,6 +43,7 @@ def agents_only(view):
 class QueueRow:
     ticket: Ticket
     clock: QueueClock
+    flags: list[TicketFlag] = field(default_factory=list)  # `tickets.flags` (e.g. unverified e-mail)
 
     @property
     def time_left(self) -> str:
@@ -84,9 +86,13 @@ def _queue_context(request) -> dict:
     number = 1 if page.is_first else _page_number(request)
     query = form.query_string()
     base = f"{reverse('tickets:queue')}?{query}{'&' if query else ''}"
+    flags = ticket_flags_for(ticket_ids=[ticket.pk for ticket in page.tickets])
     return {
         "filter_form": form,
-        "rows": [QueueRow(ticket, queue_clock_for(ticket=ticket, now=now)) for ticket in page.tickets],
+        "rows": [
+            QueueRow(ticket, queue_clock_for(ticket=ticket, now=now), flags.get(ticket.pk, []))
+            for ticket in page.tickets
+        ],
         "page": page,
         "page_number": number,
         "first_url": base.rstrip("?&"),
@@ -113,6 +119,7 @@ def queue(request):
     context["saved_views"] = list(SavedView.objects.filter(owner=request.user).order_by("name"))
     context["save_form"] = SavedViewForm(initial={"query": context["filter_query"]})
     context["bulk_statuses"] = BulkActionForm.base_fields["status"].choices
+    context["notices"] = queue_notices_for(user=request.user)
     return render(request, "tickets/agent/queue.html", context)
 
 

@@ -20,6 +20,7 @@ from accounts import access
 from sla.choices import CATEGORIES_WITH_SEVERITY, Status
 from tickets import canned, rules, selectors, selectors_workspace, services
 from tickets.errors import TicketRuleError
+from tickets.flags import ticket_flags_for
 from tickets.forms import SEVERITY_EXPLANATIONS, new_idempotency_key
 from tickets.forms_agent import (
     AgentReplyForm,
@@ -103,6 +104,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "effort_minutes": sum(entry.minutes for entry in entries),
         "canned_replies": replies,
         "others": selectors_workspace.presence_others(ticket=ticket, user=user, now=now),
+        "flags": ticket_flags_for(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "presence_page": uuid.uuid4().hex,
         **forms,
     }

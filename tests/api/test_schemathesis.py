@@ -83,15 +83,15 @@ def wsgi_app():
 
 
 def sweep(schema, headers, max_examples):
-    """Run every operation of `schema`; → (requests sent per operation, failures as
-    {(operation, check title, status code): report})."""
-    sent, failures = Counter(), {}
+    """Run every operation of `schema`; → (requests sent per operation, failing requests per
+    operation, failures as {(operation, check title, status code): (requests, first report)})."""
+    sent, failed, failures = Counter(), Counter(), {}
     for result in schema.get_all_operations():
-        sweep_operation(result.ok(), headers, max_examples, sent, failures)
-    return sent, failures
+        sweep_operation(result.ok(), headers, max_examples, sent, failed, failures)
+    return sent, failed, failures
 
 
-def sweep_operation(operation, headers, max_examples, sent, failures):
+def sweep_operation(operation, headers, max_examples, sent, failed, failures):
     @hypothesis_settings(
         max_examples=max_examples, deadline=None, derandomize=True, database=None,
         phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
@@ -105,8 +105,11 @@ def sweep_operation(operation, headers, max_examples, sent, failures):
                 response, checks=CHECKS, headers=headers, transport_kwargs={"headers": dict(headers)}
             )
         except FailureGroup as group:  # record every failure; the sweep goes on
+            failed[operation.label] += 1
             for failure in group.exceptions:
-                failures.setdefault((operation.label, failure.title, response.status_code), str(group)[:2500])
+                key = (operation.label, failure.title, response.status_code)
+                count, report = failures.get(key, (0, str(group)[:2500]))
+                failures[key] = (count + 1, report)
 
     run()
 
@@ -117,16 +120,18 @@ def test_api_conforms_to_its_schema_for_customers_and_agents(demo, settings, wsg
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, config=CONFIG).include(path_regex=MAIN)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12, [op.label for op in operations]
-    total, failures = Counter(), {}
+    total, failed, failures = Counter(), Counter(), {}
     for role in ROLES:
         token = api_token_create(user=demo["users"][role], name="Schemathesis")[1]
         headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}
-        sent, found = sweep(schema, headers, MAX_EXAMPLES)
+        sent, role_failed, found = sweep(schema, headers, MAX_EXAMPLES)
         total.update(sent)
-        failures.update({(role, *key): text for key, text in found.items()})
-    summary = Counter((operation, title, status) for _role, operation, title, status in failures)
-    print(f"\nschemathesis: {sum(total.values())} requests, {len(ROLES)} roles, {len(operations)} operations, "
-          f"max {MAX_EXAMPLES} examples each; {len(failures)} distinct failures")
-    for (operation, title, status), count in sorted(summary.items()):
-        print(f"  {operation}: {title} ({status}) x{count}")
-    assert not failures, "\n\n".join(f"{role} {label}:\n{text}" for (role, label, *_), text in failures.items())
+        failed.update(role_failed)
+        failures.update({(role, *key): value for key, value in found.items()})
+    print(f"\nschemathesis: {sum(total.values())} requests ({len(ROLES)} roles, {len(operations)} operations, "
+          f"at most {MAX_EXAMPLES} examples each), {sum(failed.values())} failing")
+    for (role, operation, title, status), (count, _report) in sorted(failures.items()):
+        print(f"  {role} {operation}: {title} ({status}): {count} requests")
+    assert not failures, "\n\n".join(
+        f"{role} {label}:\n{report}" for (role, label, *_), (_count, report) in failures.items()
+    )

@@ -35,12 +35,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.services import api_token_create
+from api.services import api_token_create, device_register
 from tickets.demo import first_demo_reference
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "") or 6)
 ROLES = ("customer", "agent")
-# The main endpoints; device reports (a device's key) and binary downloads are tested elsewhere.
+# The main endpoints, for people; binary downloads are tested elsewhere. Device reports take a
+# device's key: swept with one.
+DEVICE_REPORTS = r"^/api/v1/device-reports/$"
 MAIN = (
     r"^/api/v1/(tickets/|tickets/\{reference\}/|tickets/\{reference\}/(comments|attachments)/|organisation/|"
     r"calendars/|calendars/\{slug\}/|policies/|policies/\{slug\}/|sla/preview)$"
@@ -115,20 +117,27 @@ def sweep_operation(operation, headers, max_examples, sent, failed, failures):
 
 
 @pytest.mark.django_db
-def test_api_conforms_to_its_schema_for_customers_and_agents(demo, settings, wsgi_app):
+def test_api_conforms_to_its_schema_for_customers_agents_and_devices(demo, settings, wsgi_app):
     settings.API_THROTTLE_RATES = {"user": None, "anon": None, "device": None}
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, config=CONFIG).include(path_regex=MAIN)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12, [op.label for op in operations]
+    device_schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, config=CONFIG).include(
+        path_regex=DEVICE_REPORTS
+    )
+    device_key = device_register(organisation=demo["organisations"]["30001"], name="Kasse 1", serial="ST-1")[1]
+    runs = [(role, schema, f"Token {api_token_create(user=demo['users'][role], name='Schemathesis')[1]}")
+            for role in ROLES]
+    runs.append(("device", device_schema, f"Device {device_key}"))
     total, failed, failures = Counter(), Counter(), {}
-    for role in ROLES:
-        token = api_token_create(user=demo["users"][role], name="Schemathesis")[1]
-        headers = {"Authorization": f"Token {token}", "Accept-Language": "en"}
-        sent, role_failed, found = sweep(schema, headers, MAX_EXAMPLES)
+    for role, swept, authorization in runs:
+        headers = {"Authorization": authorization, "Accept-Language": "en"}
+        sent, role_failed, found = sweep(swept, headers, MAX_EXAMPLES)
         total.update(sent)
         failed.update(role_failed)
         failures.update({(role, *key): value for key, value in found.items()})
-    print(f"\nschemathesis: {sum(total.values())} requests ({len(ROLES)} roles, {len(operations)} operations, "
+    print(f"\nschemathesis: {sum(total.values())} requests ({len(ROLES)} roles and a device, "
+          f"{len(operations) + 1} operations, "
           f"at most {MAX_EXAMPLES} examples each), {sum(failed.values())} failing")
     for (role, operation, title, status), (count, _report) in sorted(failures.items()):
         print(f"  {role} {operation}: {title} ({status}): {count} requests")

@@ -1,7 +1,7 @@
 """OpenAPI additions: the error shape on every operation, the two kinds of credentials, and the
 rules the server checks that drf-spectacular does not state by itself (`AutoSchema`):
 
-- a request body admits no other field than its own (`additionalProperties: false`), and states
+- a request body is required, and admits no other field than its own (`additionalProperties: false`), and states
   a serializer's `schema_extra` (e.g. `minProperties`) and `schema_any_of` (fields that depend on
   each other, e.g. a fault's severity);
 - a text of a request states what the server refuses in it: a NUL character, and blank text where
@@ -43,6 +43,8 @@ class AutoSchema(openapi.AutoSchema):
         properties = schema.get("properties", {})
         for name, field in serializer.fields.items():
             prop = properties.get(name)
+            if isinstance(field, serializers.FileField) and not field.allow_empty_file and isinstance(prop, dict):
+                prop["minLength"] = 1  # an empty file is refused
             if (isinstance(field, serializers.CharField) and not field.read_only and isinstance(prop, dict)
                     and prop.get("type") == "string" and not {"pattern", "format", "enum"} & set(prop)):
                 prop["pattern"] = text_pattern(blank=field.allow_blank)
@@ -52,6 +54,13 @@ class AutoSchema(openapi.AutoSchema):
             if getattr(serializer, "schema_any_of", None):  # set as `anyOf` by `add_any_of`, after the enums hook
                 schema[ANY_OF] = serializer.schema_any_of
         return schema
+
+    def _get_request_body(self, direction="request"):
+        """Every body of this API is required: a change without one changes nothing (400)."""
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
 
     def _get_parameters(self):
         parameters = super()._get_parameters()

@@ -45,7 +45,7 @@ class CommentCreateSerializer(StrictSerializer):
 
 
 class AttachmentUploadSerializer(StrictSerializer):
-    file = serializers.FileField(allow_empty_file=True)
+    file = serializers.FileField(allow_empty_file=False)
     comment = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=_("Attach to this comment.")
     )

@@ -5,6 +5,7 @@ import re
 import sys
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from api.formats import INSTANT_PATTERN, LOCAL_INSTANT_PATTERN, NO_NUL, NOT_BLANK, WHITE_SPACE, instant_utc
@@ -169,16 +170,26 @@ def test_optional_text_may_be_blank_but_not_hold_nul(client):
 
 
 def test_the_white_space_of_the_pattern_is_what_the_server_strips():
-    listed = {c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(f"[{WHITE_SPACE}]", c)}
-    assert listed == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    characters = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(re.findall(f"[{WHITE_SPACE}]", characters)) == {c for c in characters if c.isspace()}
 
 
 # A change needs a field; a fault needs a severity -------------------------------------------------
 
 def test_a_change_without_any_field_is_a_400_and_the_schema_says_so(client, ticket):
-    response = client.patch(f"{TICKETS}{ticket.reference}/", {}, format="json")
-    assert response.status_code == 400
-    assert schema(client)["components"]["schemas"]["PatchedTicketUpdateRequest"]["minProperties"] == 1
+    assert client.patch(f"{TICKETS}{ticket.reference}/", {}, format="json").status_code == 400
+    assert client.patch(f"{TICKETS}{ticket.reference}/").status_code == 400  # no body at all
+    described = schema(client)
+    assert described["components"]["schemas"]["PatchedTicketUpdateRequest"]["minProperties"] == 1
+    assert described["paths"]["/api/v1/tickets/{reference}/"]["patch"]["requestBody"]["required"] is True
+
+
+def test_an_empty_upload_is_a_400_and_the_schema_says_so(client, ticket):
+    response = client.post(f"{TICKETS}{ticket.reference}/attachments/",
+                           {"file": SimpleUploadedFile("leer.txt", b"")}, format="multipart")
+    assert_400_naming(response, "file")
+    properties = schema(client)["components"]["schemas"]["AttachmentUploadRequest"]["properties"]
+    assert properties["file"]["minLength"] == 1
 
 
 @pytest.mark.parametrize("category", ["fault", "data_loss"])

@@ -3,12 +3,18 @@
     {"code": "invalid", "detail": "Please correct the marked fields.", "fields": {"subject": ["…"]}}
 
 `code` is stable (DRF's codes: invalid, not_authenticated, authentication_failed,
-permission_denied, not_found, method_not_allowed, throttled, parse_error, …, a ticket rule's
-code such as "transition", or "idempotency_conflict" (409: a filing's key reused for another
-filing, a comment's key for another comment)); `detail` is a sentence for people; `fields`
-appears for field errors.
+permission_denied, not_found, method_not_allowed, unsupported_media_type, throttled, parse_error,
+…, a ticket rule's code such as "transition", or "idempotency_conflict" (409: a filing's key
+reused for another filing, a comment's key for another comment)); `detail` is a sentence for
+people; `fields` appears for field errors.
+
+400 means the request is not what the schema allows (a parameter, header or body that does not
+match it: `fields` names each); 422 means it is, but a rule refuses it (`RuleRefusal`: an id that
+names nothing the caller may use, a status change the ticket's state does not allow, a file type
+that is not accepted, a deadline that cannot be computed). So a client that follows the schema
+never gets a 400.
 Services raise Django's ValidationError / PermissionDenied / Http404: they are mapped here, so
-the API says what the portal says."""
+the API says what the portal says (a service's ValidationError is a rule: 422)."""
 
 from __future__ import annotations
 
@@ -29,14 +35,20 @@ class IdempotencyConflictError(exceptions.APIException):
     default_code = "idempotency_conflict"
 
 
+class RuleRefusal(exceptions.ValidationError):
+    """A request the schema allows, refused by a rule the schema cannot state: 422."""
+
+    status_code = 422
+
+
 def _from_django(exc: Exception) -> exceptions.APIException:
     if isinstance(exc, IdempotencyConflict):
         return IdempotencyConflictError(str(exc))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {(NON_FIELD if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()}
-            return exceptions.ValidationError(fields)
-        error = exceptions.ValidationError([str(m) for m in exc.messages])
+            return RuleRefusal(fields)
+        error = RuleRefusal([str(m) for m in exc.messages])
         error.rule_code = getattr(exc, "code", None)
         return error
     if isinstance(exc, DjangoPermissionDenied):

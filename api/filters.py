@@ -1,47 +1,59 @@
 """Filters of the ticket list (django-filter). Ids are compared as numbers, without looking
-them up, so a filter costs no extra query and a foreign id simply matches nothing."""
-
-from datetime import UTC
+them up, so a filter costs no extra query and a foreign id simply matches nothing. An empty value
+(`?status=`, as an HTML form sends it) is no filter; the schema says so (`allowEmptyValue`)."""
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import MultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
 
+from api.formats import FIRST_YEAR, INSTANT_MESSAGE, INSTANT_PATTERN, LAST_YEAR, instant_utc
+from api.serializers.common import MAX_ID
 from sla.choices import OPEN_STATUSES, Category, Severity, SlaState, Status
 from tickets.choices import Channel
 from tickets.models import Ticket
 
 
+class IdField(forms.IntegerField):
+    """Digits only (no sign, decimal point, exponent or surrounding space), 1 to MAX_ID."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not (isinstance(value, str) and value.isascii() and value.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A positive whole number within the database's range."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
-class InstantField(IsoDateTimeField):
-    """An ISO 8601 instant, normalised to UTC, between the years 1900 and 2200."""
+class InstantField(forms.Field):
+    """An instant as `api.formats.INSTANT_PATTERN` states it (with seconds and an offset, years
+    1900 to 2200 as written), normalised to UTC."""
 
     def to_python(self, value):
-        instant = super().to_python(value)
-        if instant is None:
+        if value in self.empty_values:
             return None
-        try:
-            instant = instant.astimezone(UTC)
-        except (OverflowError, ValueError):
-            instant = None
-        if instant is None or not 1900 <= instant.year <= 2200:
-            raise forms.ValidationError(_("Enter a date and time between the years 1900 and 2200."), code="invalid")
+        instant = instant_utc(value)
+        if instant is None:
+            raise forms.ValidationError(
+                INSTANT_MESSAGE, code="invalid", params={"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         return instant
 
 
-class InstantFilter(django_filters.IsoDateTimeFilter):
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN})
+class InstantFilter(django_filters.Filter):
     field_class = InstantField
 
 
@@ -66,18 +78,29 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class ChoicesField(MultipleChoiceField):
+    """Empty values are left out: `?status=` is no filter, `?status=&status=new` is new."""
+
+    def to_python(self, value):
+        return [choice for choice in super().to_python(value) if choice != ""]
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
 class TicketFilter(django_filters.FilterSet):
     # distinct=False: a ticket has one value of each, and DISTINCT would sort every match.
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         distinct=False, choices=Status.choices, help_text=_("One or more statuses.")
     )
     is_open = StrictBooleanFilter(
         method="filter_open", help_text=_("Only open (true) or only resolved and closed (false) tickets.")
     )
-    category = django_filters.MultipleChoiceFilter(distinct=False, choices=Category.choices)
-    severity = django_filters.MultipleChoiceFilter(distinct=False, choices=Severity.choices)
-    channel = django_filters.MultipleChoiceFilter(distinct=False, choices=Channel.choices)
-    sla_state = django_filters.MultipleChoiceFilter(
+    category = ChoicesFilter(distinct=False, choices=Category.choices)
+    severity = ChoicesFilter(distinct=False, choices=Severity.choices)
+    channel = ChoicesFilter(distinct=False, choices=Channel.choices)
+    sla_state = ChoicesFilter(
         distinct=False, choices=SlaState.choices, help_text=_("The stored SLA state.")
     )
     organisation = IdFilter(field_name="organisation_id")

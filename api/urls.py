@@ -29,5 +29,5 @@ urlpatterns = [
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", not_found, name="not-found"),
+    re_path(r"^[\s\S]*$", not_found, name="not-found"),  # [\s\S]: a path with a line break too
 ]

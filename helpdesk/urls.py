@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LocalisedPasswordResetForm
 from accounts.views import healthz, home
+from api.errors import not_found as api_not_found
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk")
@@ -44,6 +45,7 @@ urlpatterns = [
     path("account/api-tokens/", include("api.token_urls")),
     path("mail/held/", include("api.held_urls")),
     path("api/v1/", include("api.urls")),
+    re_path(r"^api(/[\s\S]*)?$", api_not_found),  # every other address under /api/: a JSON 404
     path("admin/", admin.site.urls),
     path("", include("sla.urls", namespace="sla")),
 ]

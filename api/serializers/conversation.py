@@ -7,7 +7,7 @@ from rest_framework import serializers
 from tickets.limits import COMMENT_MAX_LENGTH, TextLengthValidator
 from tickets.models import Attachment, Comment
 
-from .common import MAX_ID, RefSerializer
+from .common import MAX_ID, RefSerializer, StrictSerializer
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -38,14 +38,14 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(StrictSerializer):
     body = serializers.CharField(help_text=_("Markdown."), validators=[TextLengthValidator(COMMENT_MAX_LENGTH)])
     is_internal = serializers.BooleanField(default=False, help_text=_("Agents: an internal note."))
     idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True)
+class AttachmentUploadSerializer(StrictSerializer):
+    file = serializers.FileField(allow_empty_file=False)
     comment = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=_("Attach to this comment.")
     )

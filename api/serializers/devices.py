@@ -3,16 +3,19 @@ from rest_framework import serializers
 
 from api.services.devices import LEVEL_SEVERITY, REPORT_STATUSES
 
+from .common import InstantField, StrictSerializer
 
-class DeviceReportSerializer(serializers.Serializer):
+
+class DeviceReportSerializer(StrictSerializer):
     error_code = serializers.CharField(max_length=50, help_text=_("The device's error code, e.g. E42."))
     status = serializers.ChoiceField(choices=[(s, s) for s in REPORT_STATUSES], default="fault")
     level = serializers.ChoiceField(
         choices=[(lvl, lvl) for lvl in LEVEL_SEVERITY], default="error",
-        help_text=_("critical and error open a severe fault, warning a minor one."),
+        help_text=_("critical and error open a severe fault, warning a minor one; a fault reported without a "
+                    "level is an error (severe)."),
     )
     message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    occurred_at = InstantField(required=False, allow_null=True, default=None)
 
 
 class DeviceReportResultSerializer(serializers.Serializer):

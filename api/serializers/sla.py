@@ -1,10 +1,14 @@
 """Calendars, policies and the deadline preview."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.formats import LOCAL_INSTANT_PATTERN, TARGET_PATTERN
 from sla.models import Calendar, Closure, Holiday, OpeningHours, Policy, PolicyTarget
 from sla.models.calendars import format_minute
+from sla.targets import target_parse
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
@@ -67,13 +71,34 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TargetValidator(RegexValidator):
+    """`TARGET_PATTERN` (which the schema states), with the target parser's own message."""
+
+    def __init__(self):
+        super().__init__(TARGET_PATTERN, _("Enter a target such as 6h, 90m or 1.5d."))
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except ValidationError:
+            target_parse(value)  # raises with the message that says what is wrong
+            raise
+
+
 class SlaPreviewQuerySerializer(serializers.Serializer):
     calendar = serializers.SlugField(help_text=_("The calendar's short name, e.g. de-nrw-standard."))
     start = serializers.CharField(
+        trim_whitespace=False,
+        validators=[RegexValidator(LOCAL_INSTANT_PATTERN, _("Enter an ISO 8601 date and time with seconds, e.g. "
+                                                            "2026-12-23T15:30:00+01:00, between the years 1900 "
+                                                            "and 2200."))],
         help_text=_("ISO 8601 instant, e.g. 2026-12-23T15:30:00+01:00; without an offset it is read in the "
                     "calendar's time zone.")
     )
-    target = serializers.CharField(help_text=_("Business time (6h, 90m) or working days (1.5d)."))
+    target = serializers.CharField(
+        validators=[TargetValidator()],
+        help_text=_("Business time (6h, 90m) or working days (1.5d)."),
+    )
 
 
 class ClosedDaySerializer(serializers.Serializer):

@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sla.choices import Category, Severity, SlaState, Status
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status
 from sla.engine import clock
 from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.models import Ticket
 from tickets.services.filing_rules import AGENT_API_CHANNELS
 
-from .common import MAX_ID, RefField
+from .common import MAX_ID, InstantField, RefField, StrictSerializer
 
 # The channels an agent may give a ticket filed through the API (the rule: `tickets.services.filing_rules`).
 AGENT_CHANNEL_CHOICES = [(c.value, c.label) for c in AGENT_API_CHANNELS]
@@ -81,10 +81,20 @@ class TicketSerializer(serializers.ModelSerializer):
         return data
 
 
-class TicketCreateSerializer(serializers.Serializer):
-    """What a filing may send. Every filing builds one, so its fields are copied shallowly instead
-    of DRF's deep copy (which re-runs each field's constructor: a tenth of the request's CPU). The
-    fields hold no per-request state: validators, choices and messages are only read."""
+class TicketCreateSerializer(StrictSerializer):
+    """What a filing may send. A fault or data loss needs a severity; other categories have none
+    (a severity sent with them is ignored)."""
+
+    # Every filing builds one, so its fields are copied shallowly instead of DRF's deep copy (which
+    # re-runs each field's constructor: a tenth of the request's CPU). The fields hold no
+    # per-request state: validators, choices and messages are only read.
+
+    schema_any_of = [
+        {"properties": {"category": {"enum": sorted(CATEGORIES_WITH_SEVERITY)},
+                        "severity": {"enum": Severity.values}},
+         "required": ["severity"]},
+        {"properties": {"category": {"enum": sorted(set(Category.values) - CATEGORIES_WITH_SEVERITY)}}},
+    ]
 
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(
@@ -93,7 +103,7 @@ class TicketCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     severity = serializers.ChoiceField(
         choices=Severity.choices, required=False, allow_blank=True,
-        help_text=_("Required for faults and data loss."),
+        help_text=_("Required for faults and data loss; other categories have none (it is ignored)."),
     )
     affected_system = serializers.CharField(max_length=200, required=False, allow_blank=True)
     occurring_since = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -117,7 +127,7 @@ class TicketCreateSerializer(serializers.Serializer):
         choices=AGENT_CHANNEL_CHOICES, required=False,
         help_text=_("Agents: api (default), phone or email."),
     )
-    reported_at = serializers.DateTimeField(
+    reported_at = InstantField(
         required=False, help_text=_("Agents, for phone and e-mail tickets: when the call or mail came in.")
     )
     idempotency_key = serializers.CharField(
@@ -128,9 +138,17 @@ class TicketCreateSerializer(serializers.Serializer):
     def get_fields(self):
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
+    def validate(self, attrs):
+        if attrs["category"] in CATEGORIES_WITH_SEVERITY and not attrs.get("severity"):
+            raise serializers.ValidationError({"severity": [_("Please choose how severe the fault is.")]})
+        return attrs
 
-class TicketUpdateSerializer(serializers.Serializer):
-    """What may change after filing. Each field goes to its service, which checks the role."""
+
+class TicketUpdateSerializer(StrictSerializer):
+    """What may change after filing, at least one field. Each field goes to its service, which
+    checks the role."""
+
+    schema_extra = {"minProperties": 1}
 
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text=_("Agents."))

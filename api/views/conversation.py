@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from api.errors import RuleRefusal
 from api.selectors import attachments_for_user, comment_get_for_user, comments_for_user
 from api.serializers.conversation import (
     AttachmentSerializer,
@@ -20,13 +21,11 @@ from api.serializers.conversation import (
 from tickets import selectors, services
 from tickets.choices import Channel
 
-from .base import PersonApiMixin
+from .base import PersonApiMixin, idempotency_key, idempotency_key_parameter
 from .tickets import REFERENCE_PARAMETER, ticket_for
 
-COMMENT_IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER,
-    description="Like the field `idempotency_key` (which wins when both are sent): repeating a comment with "
-                "the same key returns the first comment instead of writing a second one.",
+COMMENT_IDEMPOTENCY_KEY_HEADER = idempotency_key_parameter(
+    "a comment with the same key returns the first comment instead of writing a second one"
 )
 COMMENT_RESPONSES = {
     201: CommentSerializer,
@@ -55,6 +54,7 @@ class CommentListView(TicketScopedMixin, generics.ListCreateAPIView):
     """The conversation: public replies, and internal notes for agents."""
 
     serializer_class = CommentSerializer
+    request_serializers = {"POST": CommentCreateSerializer}  # for OPTIONS
 
     def get_queryset(self):
         return comments_for_user(ticket=self.ticket, user=self.request.user)
@@ -69,7 +69,7 @@ class CommentListView(TicketScopedMixin, generics.ListCreateAPIView):
         incoming = CommentCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        key = data.get("idempotency_key", "") or request.headers.get("Idempotency-Key", "")[:64]
+        key = idempotency_key(request, data.get("idempotency_key", ""))
         commented = services.comment_add(
             ticket=self.ticket, author=request.user, body=data["body"], is_internal=data["is_internal"],
             channel=Channel.API, idempotency_key=key,
@@ -81,7 +81,8 @@ class CommentListView(TicketScopedMixin, generics.ListCreateAPIView):
 @extend_schema(parameters=[REFERENCE_PARAMETER])
 class AttachmentListView(TicketScopedMixin, generics.ListCreateAPIView):
     serializer_class = AttachmentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
+    request_serializers = {"POST": AttachmentUploadSerializer}  # for OPTIONS
 
     def get_queryset(self):
         return attachments_for_user(ticket=self.ticket, user=self.request.user)
@@ -100,7 +101,7 @@ class AttachmentListView(TicketScopedMixin, generics.ListCreateAPIView):
         if data.get("comment"):
             comment = comment_get_for_user(ticket=ticket, user=request.user, comment_id=data["comment"])
             if comment is None:
-                raise exceptions.ValidationError({"comment": [_("This ticket has no such comment.")]})
+                raise RuleRefusal({"comment": [_("This ticket has no such comment.")]})
         attachment = services.attachment_add(ticket=ticket, actor=request.user, file=data["file"], comment=comment)
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 

@@ -17,6 +17,7 @@ class DeviceReportView(APIView):
     authentication_classes = [DeviceKeyAuthentication]
     permission_classes = [IsDevice]
     throttle_classes = [DeviceThrottle]
+    request_serializers = {"POST": DeviceReportSerializer}  # for OPTIONS
 
     @extend_schema(
         summary="Report a device fault or its recovery",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import RuleRefusal
+from api.formats import instant_parse
 from api.selectors import calendars_visible_to, policies_visible_to
 from api.serializers.sla import CalendarSerializer, PolicySerializer, SlaPreviewQuerySerializer, SlaPreviewSerializer
 from sla import engine
@@ -56,11 +57,10 @@ class PolicyViewSet(PersonApiMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
 
 def _parse_start(text: str, zone) -> datetime:
-    text = text.strip().replace(" ", "+")  # a "+" sent unencoded in a query string arrives as a space
-    try:
-        value = parse_datetime(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        value = None
+    """`text` matches `LOCAL_INSTANT_PATTERN` (the serializer checked it): a day that does not
+    exist (30 February) is the only syntax left to refuse (400); an instant the calendar's zone
+    cannot show is a rule's refusal (422)."""
+    value = instant_parse(text.replace(" ", "+"), offset_required=False)  # a "+" sent unencoded arrives as a space
     if value is None:
         raise exceptions.ValidationError(
             {"start": [_("Enter an ISO 8601 date and time, e.g. 2026-12-23T15:30:00+01:00.")]}
@@ -70,9 +70,7 @@ def _parse_start(text: str, zone) -> datetime:
     try:
         value.astimezone(zone)
     except (OverflowError, ValueError):
-        value = None
-    if value is None or not 1900 <= value.year <= 2200:
-        raise exceptions.ValidationError({"start": [_("Enter a date between the years 1900 and 2200.")]})
+        raise RuleRefusal({"start": [_("This instant cannot be used.")]}) from None
     return whole_second(value)
 
 
@@ -96,7 +94,12 @@ def closed_days_explained(*, business, start: datetime, end: datetime) -> list[d
     summary="Preview a deadline",
     description="The deadline of `target` from `start` on a business calendar, and the closed days in between.",
     parameters=[SlaPreviewQuerySerializer],
-    responses={200: SlaPreviewSerializer},
+    responses={
+        200: SlaPreviewSerializer,
+        422: OpenApiResponse(description="No deadline can be computed: no business calendar of this name that the "
+                                         "caller may see, a target longer than the preview computes or not a whole "
+                                         "number of seconds, or a start outside the calendar's holiday data."),
+    },
 )
 class SlaPreviewView(PersonApiMixin, APIView):
     def get(self, request):
@@ -105,13 +108,13 @@ class SlaPreviewView(PersonApiMixin, APIView):
         data = query.validated_data
         calendar = calendars_visible_to(user=request.user).filter(slug=data["calendar"]).first()
         if calendar is None:
-            raise exceptions.ValidationError({"calendar": [_("No business calendar with this name.")]})
+            raise RuleRefusal({"calendar": [_("No business calendar with this name.")]})
         try:
             target = target_parse(data["target"])
-        except Exception as error:  # django ValidationError with a translated message
-            raise exceptions.ValidationError({"target": list(getattr(error, "messages", [str(error)]))}) from None
+        except Exception as error:  # django ValidationError with a translated message, e.g. 0.5s
+            raise RuleRefusal({"target": list(getattr(error, "messages", [str(error)]))}) from None
         if (target.seconds or 0) > MAX_PREVIEW_SECONDS or (target.days or 0) > MAX_PREVIEW_DAYS:
-            raise exceptions.ValidationError(
+            raise RuleRefusal(
                 {"target": [_("Preview targets up to %(days)d working days or %(hours)d hours.")
                             % {"days": MAX_PREVIEW_DAYS, "hours": MAX_PREVIEW_SECONDS // 3600}]}
             )
@@ -121,16 +124,16 @@ class SlaPreviewView(PersonApiMixin, APIView):
             deadline = deadline_for(calendar=calendar, start=start, target=target)
             closed = closed_days_explained(business=business, start=start, end=deadline)
         except engine.OutOfRangeError as error:
-            raise exceptions.ValidationError(
+            raise RuleRefusal(
                 {"start": [_("Deadlines on this calendar can be computed for %(first)s to %(last)s only "
                              "(no holiday data for %(year)s).")
                            % {"first": calendar.holidays_from_year, "last": calendar.holidays_until_year,
                               "year": error.year}]}
             ) from None
         except engine.InstantError:
-            raise exceptions.ValidationError({"start": [_("This instant cannot be used.")]}) from None
+            raise RuleRefusal({"start": [_("This instant cannot be used.")]}) from None
         except (engine.EngineError, OverflowError):
-            raise exceptions.ValidationError(
+            raise RuleRefusal(
                 {"start": [_("No deadline can be computed on this calendar from this instant.")]}
             ) from None
         body = {

@@ -17,15 +17,13 @@ from tickets import selectors, services
 from tickets.choices import Channel
 from tickets.models import Ticket
 
-from .base import PersonApiMixin
+from .base import PersonApiMixin, idempotency_key, idempotency_key_parameter
 
 REFERENCE_PARAMETER = OpenApiParameter(
     "reference", str, OpenApiParameter.PATH, description="The ticket's reference (HD-2026-000042) or id."
 )
-IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER,
-    description="Like the field `idempotency_key` (which wins when both are sent): repeating a filing with "
-                "the same key returns the first ticket instead of filing a second one.",
+IDEMPOTENCY_KEY_HEADER = idempotency_key_parameter(
+    "a filing with the same key returns the first ticket instead of filing a second one"
 )
 FILING_RESPONSES = {
     201: TicketSerializer,
@@ -71,6 +69,7 @@ class TicketViewSet(
     lookup_field = "reference"
     lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    request_serializers = {"POST": TicketCreateSerializer, "PATCH": TicketUpdateSerializer}  # for OPTIONS
 
     def get_queryset(self):
         return tickets_for_api(user=self.request.user)
@@ -85,7 +84,7 @@ class TicketViewSet(
         incoming = TicketCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        key = data.pop("idempotency_key", "") or request.headers.get("Idempotency-Key", "")[:64]
+        key = idempotency_key(request, data.pop("idempotency_key", ""))
         filed = services.ticket_create(actor=request.user, via=Channel.API, idempotency_key=key, **data)
         body = self.get_serializer(filed.ticket).data  # the ticket comes back with its relations loaded
         if not filed.created:  # a repeated request: the first ticket

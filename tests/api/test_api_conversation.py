@@ -36,7 +36,7 @@ def test_reply_on_a_closed_ticket_explains_how_to_go_on(api, file_ticket):
     api("customer").patch(f"/api/v1/tickets/{ticket.reference}/", {"status": "closed"}, format="json")
     response = api("customer").post(f"/api/v1/tickets/{ticket.reference}/comments/", {"body": "Doch nicht."},
                                     format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Reopen" in str(response.json())
 
 
@@ -60,7 +60,7 @@ def test_refused_upload_names_the_file_and_the_reason(api, file_ticket):
         f"/api/v1/tickets/{ticket.reference}/attachments/",
         {"file": SimpleUploadedFile("rechnung.pdf", b"MZ\x90\x00 not a pdf")}, format="multipart",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "content"
     assert "rechnung.pdf" in response.json()["detail"]
 
@@ -73,7 +73,7 @@ def test_upload_to_a_comment_of_another_ticket_is_refused(api, file_ticket):
         f"/api/v1/tickets/{second.reference}/attachments/",
         {"file": SimpleUploadedFile("log.txt", b"Zeile 1"), "comment": comment["id"]}, format="multipart",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "comment" in response.json()["fields"]
 
 
@@ -86,7 +86,7 @@ def test_customer_cannot_attach_to_an_internal_note(api, users, file_ticket):
         f"/api/v1/tickets/{ticket.reference}/attachments/",
         {"file": SimpleUploadedFile("log.txt", b"Zeile 1"), "comment": note.pk}, format="multipart",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_a_repeated_comment_is_a_200_with_the_first_comment(api, file_ticket):

@@ -70,7 +70,7 @@ def test_a_phone_ticket_through_the_api_cannot_predate_the_contract(api, orgs, u
         _for_mueller(orgs, requester=users["customer"].pk, channel="phone", reported_at="2023-12-31T12:00:00+01:00"),
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "started on" in response.json()["fields"]["reported_at"][0]
 
 

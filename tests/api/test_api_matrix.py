@@ -71,7 +71,7 @@ CASES = {
         lambda o: ({"organisation": o["mueller"].pk, "subject": "Störung", "description": "Geht nicht.",
                     "category": "fault", "severity": "minor"}, "json"),
         # readers are refused; Acme's contact and the reseller's agent may not file for Müller
-        expect({"customer", "agent", "manager", "admin"}, ok_status=201, otherwise=400, reader=403),
+        expect({"customer", "agent", "manager", "admin"}, ok_status=201, otherwise=422, reader=403),
     ),
     "reply on Müller's ticket": (
         "post", f"{mueller()}comments/", lambda o: ({"body": "Danke für die schnelle Hilfe."}, "json"),

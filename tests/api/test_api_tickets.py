@@ -114,7 +114,7 @@ def test_customer_cannot_choose_channel_time_or_other_organisation(api, orgs):
         {**FAULT, "channel": "phone", "reported_at": "2026-01-05T10:00:00+01:00", "organisation": orgs["acme"].pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.json()["fields"]) == {"channel", "reported_at", "organisation"}
     assert not Ticket.objects.filter(subject=FAULT["subject"]).exists()
 
@@ -139,14 +139,14 @@ def test_agent_cannot_backdate_an_api_ticket(api, orgs):
         {**FAULT, "organisation": orgs["mueller"].pk, "reported_at": "2026-01-05T10:00:00+01:00"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "reported_at" in response.json()["fields"]
 
 
 def test_agent_cannot_file_for_an_organisation_outside_its_reach(api, orgs):
     response = api("partner-agent").post("/api/v1/tickets/", {**FAULT, "organisation": orgs["mueller"].pk},
                                          format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "organisation" in response.json()["fields"]
 
 
@@ -155,7 +155,7 @@ def test_agent_requester_must_belong_to_the_organisation(api, orgs, users):
         "/api/v1/tickets/", {**FAULT, "organisation": orgs["mueller"].pk, "requester": users["us-customer"].pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "requester" in response.json()["fields"]
 
 
@@ -252,7 +252,7 @@ def test_a_refused_change_leaves_nothing_half_done(api, file_ticket, users):
         f"/api/v1/tickets/{ticket.reference}/", {"assignee": users["agent"].pk, "status": "workaround"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "transition"
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
 
@@ -267,7 +267,7 @@ def test_assignee_who_may_not_see_the_organisation_is_refused(api, file_ticket, 
     ticket = file_ticket()
     response = api("agent").patch(f"/api/v1/tickets/{ticket.reference}/", {"assignee": users["partner-agent"].pk},
                                   format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "assignee" in response.json()["fields"]
 
 
@@ -282,7 +282,7 @@ def test_a_ticket_moves_only_to_the_agents_own_organisations_teams(api, file_tic
         f"/api/v1/tickets/{ticket.reference}/", {"team": demo["teams"][team].pk, "status": "in_progress"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["fields"]["team"] == [
         "Sie können Tickets nur an Teams Ihrer eigenen Organisation übergeben."
     ]

@@ -87,6 +87,8 @@ WARNING_AHEAD, BREACH_AHEAD = timedelta(hours=3), timedelta(hours=4)  # reported
 WARNED = clock.level_bit(clock.REACTION, clock.WARNING)
 SCAN_DONE = re.compile(rb"escalation_scan\[[0-9a-f-]+\] succeeded in ([0-9.e-]+)s: \{'escalated': (\d+)\}")
 SWEEP_DONE = re.compile(rb"outbox_deliver\[[0-9a-f-]+\] succeeded in ([0-9.e-]+)s: \{'sent': (\d+)")
+SCAN_AT = re.compile(rb"(ForkPoolWorker-\d+)\] escalation scan at ([0-9T:.+-]+): \d+ levels fired")
+SCAN_END = re.compile(rb"(ForkPoolWorker-\d+)\] Task \S+\.escalation_scan\[\S+ succeeded in ([0-9.e-]+)s")
 SETTLE = 15  # seconds of further scans and sweeps after the last mail
 
 
@@ -196,6 +198,19 @@ def database_backends() -> dict[int, float]:
     return {pid: seconds for pid, seconds in found.items() if seconds is not None}
 
 
+def scan_seconds(log: bytes) -> dict[datetime, float]:
+    """{the scan's `now` (= the `fired_at` of what it recorded): its duration} of the firing scans in
+    a worker's log (a pool process logs the scan's line, then its task's "succeeded")."""
+    started: dict[bytes, datetime] = {}
+    found = {}
+    for line in log.splitlines():
+        if (match := SCAN_AT.search(line)) is not None:
+            started[match[1]] = datetime.fromisoformat(match[2].decode())
+        elif (match := SCAN_END.search(line)) is not None and match[1] in started:
+            found[started.pop(match[1])] = float(match[2])
+    return found
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -298,6 +313,11 @@ def report(args, ids, armed: Armed, pipeline: Pipeline, loads, cpu: dict, backen
         log = pipeline.log(name)
         scans += [(float(s), int(n)) for s, n in SCAN_DONE.findall(log)]
         sweeps += [(float(s), int(n)) for s, n in SWEEP_DONE.findall(log)]
+    durations = {}
+    for name in ("worker-a", "worker-b"):
+        durations.update(scan_seconds(pipeline.log(name)))
+    # fired_at is the scan's `now`, read when it starts; the rows commit batch by batch before it ends
+    committed = [(fired - due).total_seconds() + durations.get(fired, float("nan")) for _p, _t, _l, due, fired in rows]
     firing = [s for s, n in scans if n]
     idle = [s for s, n in scans if not n]
     errors = sum(pipeline.log(name).count(b"Traceback") + pipeline.log(name).count(b"ERROR/")
@@ -309,6 +329,7 @@ def report(args, ids, armed: Armed, pipeline: Pipeline, loads, cpu: dict, backen
         f"({len(by_level['warning']):,} warnings, {len(by_level['breach']):,} breaches recorded)",
         f"recorded after due: {spread(recorded)}",
         *(f"  {level}: {spread(values)}" for level, values in by_level.items()),
+        f"committed after due (at most; fired_at + the scan's duration): {spread(committed)}",
         f"mailed after due:   {spread(mailed)}",
         bound("bound: recorded, median", statistics.median(recorded), 15) if recorded else "nothing recorded",
         bound("bound: recorded, p99", percentile(recorded, 0.99), 60) if recorded else "",

@@ -41,6 +41,7 @@ class Pipeline:
         self.mail_dir.mkdir(parents=True, exist_ok=True)
         self.processes: dict[str, subprocess.Popen] = {}
         self.died: list[str] = []  # the processes that had exited before `stop`
+        self.logged: dict[str, int] = {}  # bytes each had logged before `stop`
         env = {key: value for key, value in os.environ.items() if key not in NOT_PRODUCTION}
         self.env = {
             **env,
@@ -58,8 +59,9 @@ class Pipeline:
             **({"ESCALATION_SCAN_INTERVAL": str(interval)} if interval else {}),
         }
 
-    def log(self, name: str) -> bytes:
-        return (self.folder / f"{name}.log").read_bytes()
+    def log(self, name: str, *, until_stop: bool = False) -> bytes:
+        text = (self.folder / f"{name}.log").read_bytes()
+        return text[:self.logged[name]] if until_stop and name in self.logged else text
 
     def _spawn(self, name: str, command: list[str]) -> None:
         with (self.folder / f"{name}.log").open("wb") as out:
@@ -104,11 +106,13 @@ class Pipeline:
         return used
 
     def stop(self) -> None:
-        """SIGTERM (warm shutdown: running tasks finish), SIGKILL after 60 s."""
+        """SIGTERM to each main process, as `docker stop` does (warm shutdown: running tasks finish),
+        SIGKILL to its whole session after 60 s. What the logs said until then: `logged`."""
         self.died = self.dead()
+        self.logged = {name: len(self.log(name)) for name in self.processes}
         for process in self.processes.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                os.kill(process.pid, signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(60)

@@ -264,7 +264,7 @@ def main() -> int:
         pipeline.worker("worker-b")
         pipeline.beat()
         pipeline.wait_ready()
-        start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=5)  # arming takes 1-2 s
         armed = Armed(ids, start, args.window)
         armed.arm()
         print(f"armed at {datetime.now(UTC):%H:%M:%S} UTC: levels fall due from {start:%H:%M:%S} on, "
@@ -320,8 +320,8 @@ def report(args, ids, armed: Armed, pipeline: Pipeline, loads, cpu: dict, backen
     committed = [(fired - due).total_seconds() + durations.get(fired, float("nan")) for _p, _t, _l, due, fired in rows]
     firing = [s for s, n in scans if n]
     idle = [s for s, n in scans if not n]
-    errors = sum(pipeline.log(name).count(b"Traceback") + pipeline.log(name).count(b"ERROR/")
-                 for name in pipeline.processes)
+    errors = sum(pipeline.log(name, until_stop=True).count(b"Traceback")
+                 + pipeline.log(name, until_stop=True).count(b"ERROR/") for name in pipeline.processes)
     expected = {(pk, armed.level[pk]) for pk in ids}
     got = Counter((t, level) for _pk, t, level, _d, _f in rows)
     lines = [
@@ -346,12 +346,13 @@ def report(args, ids, armed: Armed, pipeline: Pipeline, loads, cpu: dict, backen
         "load average: before " + " ".join(f"{x:.2f}" for x in loads[0]) + ", during (1 min) mean "
         f"{statistics.mean(x[0] for x in loads[1:-1] or loads):.2f} max {max(x[0] for x in loads):.2f}, after "
         + " ".join(f"{x:.2f}" for x in loads[-1]),
-        f"exactly once: levels {'ok' if set(got) == expected and max(got.values()) == 1 else 'NO'} "
-        f"({len(got):,}/{len(expected):,} ticket levels, {sum(got.values()):,} rows); mails: {len(outbox):,} in the "
-        f"outbox, {sum(1 for o in outbox if o[1] == OutboxStatus.SENT):,} sent, {len(files):,} in the mail files, "
-        f"{len(set(files)):,} distinct keys, "
-        + ("ok" if len(files) == len(set(files)) == len(outbox) and set(files) == {o[0] for o in outbox} else "NO"),
-        f"errors in the logs: {errors}; processes died: {pipeline.died or 'none'}",
+        f"levels: {len(set(got) & expected):,}/{len(expected):,} recorded, {len(set(got) - expected)} unexpected, "
+        f"{sum(1 for n in got.values() if n > 1)} twice; mails: {len(outbox):,} in the outbox, "
+        f"{sum(1 for o in outbox if o[1] == OutboxStatus.SENT):,} sent, {len(files):,} in the mail files, "
+        f"{len(files) - len(set(files))} twice",
+        "exactly once and complete: " + ("yes" if set(got) == expected and max(got.values()) == 1
+                                         and sorted(files) == sorted(o[0] for o in outbox) else "NO"),
+        f"errors in the logs before the stop: {errors}; processes died: {pipeline.died or 'none'}",
     ]
     print("\n".join(line for line in lines if line))
 

@@ -35,6 +35,11 @@ did not), the outbox runs, CPU seconds per process and of the workers' PostgreSQ
 load average before, during and after, and exactly once: each ticket's one level recorded, no other
 level, every mail sent once (the outbox keys of the mail files). `--keep` keeps the run's folder
 (logs, mails) and leaves the tickets as the run left them; by default they are put to rest.
+
+Each run first resets the bench's tickets and analyses the emptied tables (VACUUM ANALYZE), so the
+outbox's statistics have seen no pending mail: the quiet desk before a burst, the condition under
+which the outbox claim used to merge-join the whole ticket table (docs/escalation.md, "Latency at
+a million tickets"). Figures: README, "Performance".
 """
 
 from __future__ import annotations

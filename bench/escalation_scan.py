@@ -27,7 +27,6 @@ is local): on a busy machine the wall time includes waiting for a CPU, the CPU t
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -43,125 +42,52 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from accounts.models import Organisation, Team, User  # noqa: E402
+from bench.escalation_data import (  # noqa: E402
+    OTHER_PREFIX,
+    Loader,
+    backend_cpu,
+    bench_team,
+    copy_tickets,
+    others_keep_ahead,
+    prepare_database,
+    vacuum_analyze,
+)
 from escalation.models import Escalation  # noqa: E402
 from escalation.services import escalation_scan  # noqa: E402
 from notifications.models import Notification, OutboxMail  # noqa: E402
 from sla.engine import clock  # noqa: E402
-from sla.models import Policy  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
-DUE_PREFIX, OTHER_PREFIX = "BD", "BX"  # references of the bench's tickets: BD000000001, BX000000001
-CHUNK = 50_000
+DUE_PREFIX = "BD"  # references of the due tickets: BD000000001
+
+# The due tickets' warning fired earlier (its escalation row exists, and its bit is set).
+WARNED = clock.level_bit(clock.REACTION, clock.WARNING)
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def bench_team() -> Team:
-    """The due tickets' team: its lead is the demo agent, so a breach tells two people (the lead and
-    the manager), as in a desk whose lead is not its manager."""
-    vendor = Organisation.objects.get(customer_number="00001")
-    team, _created = Team.objects.update_or_create(
-        slug="bench-2nd-level",
-        defaults={"name": "Bench 2nd level", "organisation": vendor, "lead": User.objects.get(username="agent")},
+def due_row(loader: Loader, pk: int, number: int) -> str:
+    now = loader.now
+    return loader.row(
+        pk, f"{DUE_PREFIX}{number:09d}", status="new", reported_at=now - timedelta(hours=30),
+        last_activity_at=now - timedelta(hours=30), reaction_state="open", sla_state="at_risk",
+        reaction_warning_at=now - timedelta(hours=2), reaction_due_at=now - timedelta(minutes=10),
+        next_escalation_at=now - timedelta(minutes=10), escalations_fired=WARNED,
     )
-    return team
-
-
-class Loader:
-    """Tickets as COPY rows: a template row with every column's default, a few columns varied."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self.mueller = Organisation.objects.get(customer_number="10001")
-        self.requester = User.objects.get(username="customer")
-        self.team = bench_team()
-        self.policy = Policy.objects.get(slug="standard-de")
-        self.fields = [f for f in Ticket._meta.concrete_fields if not getattr(f, "generated", False)]
-        template = Ticket(
-            reference="", subject="Prüfstand meldet Fehler 42", description="Die Anlage steht.",
-            category="fault", severity="severe", organisation=self.mueller, requester=self.requester,
-            team=self.team, sla_policy=self.policy, sla_calendar_id=self.policy.calendar_id,
-            reaction_target="6h", warning_threshold_percent=75, post_breach_after="2h", created_at=now,
-            updated_at=now,
-        )
-        self.template = {f.column: f.get_db_prep_save(getattr(template, f.attname), connection) for f in self.fields}
-        self.columns = [f.column for f in self.fields]
-
-    def row(self, pk: int, reference: str, **values) -> str:
-        data = {**self.template, "id": pk, "reference": reference, **values}
-        return "\t".join(_copy_text(data[column]) for column in self.columns) + "\n"
-
-    def due_row(self, pk: int, number: int) -> str:
-        now = self.now
-        return self.row(
-            pk, f"{DUE_PREFIX}{number:09d}", status="new", reported_at=now - timedelta(hours=30),
-            last_activity_at=now - timedelta(hours=30), reaction_state="open", sla_state="at_risk",
-            reaction_warning_at=now - timedelta(hours=2), reaction_due_at=now - timedelta(minutes=10),
-            next_escalation_at=now - timedelta(minutes=10), escalations_fired=WARNED,
-        )
-
-    def other_row(self, pk: int, number: int) -> str:
-        now = self.now
-        reported = now - timedelta(minutes=number % 500_000)
-        if number % 7 == 0:  # open, its next escalation still ahead
-            later = now + timedelta(minutes=5 + number % 20_000)
-            return self.row(
-                pk, f"{OTHER_PREFIX}{number:09d}", status="in_progress", reported_at=reported,
-                last_activity_at=reported, reaction_state="open", sla_state="on_track",
-                reaction_warning_at=later, reaction_due_at=later + timedelta(hours=2), next_escalation_at=later,
-            )
-        return self.row(  # closed long ago: met reaction, no escalation pending
-            pk, f"{OTHER_PREFIX}{number:09d}", status="closed", reported_at=reported, last_activity_at=reported,
-            closed_at=reported + timedelta(days=2), resolved_at=reported + timedelta(days=1),
-            first_reaction_at=reported + timedelta(hours=1), reaction_state="met", sla_state="met",
-            reaction_due_at=reported + timedelta(hours=6), reaction_warning_at=reported + timedelta(hours=4),
-        )
 
 
 def load(total: int, due: int, now: datetime) -> tuple[int, int]:
     """Fill the table once; returns the id range of the due tickets."""
     loader = Loader(now)
-    start = (Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     others = total - due
-    table = connection.ops.quote_name(Ticket._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in loader.columns)
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        for first in range(0, total, CHUNK):
-            buffer = io.StringIO()
-            for n in range(first, min(first + CHUNK, total)):
-                pk = start + n
-                buffer.write(loader.other_row(pk, n) if n < others else loader.due_row(pk, n - others))
-            buffer.seek(0)
-            with transaction.atomic():
-                cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-            sys.stderr.write(f"\rloaded {min(first + CHUNK, total):,}/{total:,} tickets "
-                             f"({time.monotonic() - started:.0f} s)")
-        sys.stderr.write("\n")
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM " + table + "))",  # noqa: S608
-            [Ticket._meta.db_table],
-        )
+    start = copy_tickets(
+        loader, total, lambda pk, n: loader.other_row(pk, n) if n < others else due_row(loader, pk, n - others)
+    )
     first_due = start + others
     Escalation.objects.bulk_create(
         [Escalation(ticket_id=pk, target="reaction", level="warning", due_at=now - timedelta(hours=2), fired_at=now)
          for pk in range(first_due, first_due + due)], batch_size=5000,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
     return first_due, first_due + due - 1
 
 
@@ -169,10 +95,6 @@ def due_range() -> tuple[int, int] | None:
     found = Ticket.objects.filter(reference__startswith=DUE_PREFIX).order_by("pk").values_list("pk", flat=True)
     first, last = found.first(), found.last()
     return (first, last) if first else None
-
-
-# The due tickets' warning fired earlier (its escalation row exists, and its bit is set).
-WARNED = clock.level_bit(clock.REACTION, clock.WARNING)
 
 
 def reset(first: int, last: int, now: datetime) -> None:
@@ -186,22 +108,8 @@ def reset(first: int, last: int, now: datetime) -> None:
             reaction_warning_at=now - timedelta(hours=2), sla_state="at_risk", team=bench_team(),
             escalations_fired=WARNED,
         )
-        # The other open tickets' instants lie ahead; keep them there however long ago the load was.
-        Ticket.objects.filter(
-            reference__startswith=OTHER_PREFIX, next_escalation_at__lte=now + timedelta(hours=1)
-        ).update(next_escalation_at=now + timedelta(days=30))
-    with connection.cursor() as cursor:
-        for model in (Ticket, Escalation, Notification, OutboxMail):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-def backend_cpu(pid: int) -> float | None:
-    """CPU seconds used so far by the PostgreSQL backend `pid` (when the server runs on this machine)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        others_keep_ahead(now)
+    vacuum_analyze(Ticket, Escalation, Notification, OutboxMail)
 
 
 def main() -> int:
@@ -211,12 +119,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=None, help="tickets per transaction (default: the scan's)")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Run this on PostgreSQL: DATABASE_URL=postgres://.../helpdesk_bench_escalation")
-    call_command("migrate", verbosity=0)
-    if not Policy.objects.filter(slug="standard-de").exists():
-        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-    Policy.objects.filter(slug="standard-de").update(post_breach_after="2h")
+    prepare_database(post_breach_after="2h")
     now = datetime.now(UTC).replace(microsecond=0)
     existing = due_range()
     if existing is None:

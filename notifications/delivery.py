@@ -38,13 +38,27 @@ class Delivery:
 
 
 def _claim(now: datetime) -> OutboxMail | None:
-    """The oldest due pending mail, row-locked; rows another worker holds are skipped."""
-    return (
-        OutboxMail.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient__organisation", "ticket__organisation", "ticket__assignee", "ticket__team")
+    """The oldest due pending mail, row-locked; rows another worker holds are skipped.
+
+    The lock walks the partial index on pending rows alone and stops at the first free one; the
+    mail, its recipient and its ticket are read afterwards, the ticket's rows by primary key in
+    queries of their own. Joined to the ticket table, the plan depended on the outbox's statistics:
+    when ANALYZE had seen none of the mails' (new, highest) ticket ids — after a quiet spell, then a
+    burst of escalations — PostgreSQL merge-joined the whole ticket table for every mail, even for a
+    single mail looked up by id: 1.7 s per mail at a million tickets (bench/escalation_latency.py)."""
+    pk = (
+        OutboxMail.objects.select_for_update(skip_locked=True)
         .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
         .first()
+    )
+    if pk is None:
+        return None
+    return (
+        OutboxMail.objects.select_related("recipient__organisation")
+        .prefetch_related("ticket__organisation", "ticket__assignee", "ticket__team")
+        .get(pk=pk)
     )
 
 

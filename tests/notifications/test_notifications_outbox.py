@@ -192,3 +192,24 @@ def test_deleting_a_ticket_or_a_person_removes_their_notifications_and_mails(esc
     newcomer.delete()
     assert not OutboxMail.objects.filter(key="other:1").exists()
     assert not Notification.objects.filter(recipient_id=newcomer_id).exists()
+
+
+def test_the_claim_locks_the_mail_alone_and_reads_its_ticket_by_primary_key(
+    escalated, clock, django_assert_max_num_queries
+):
+    """The lock must not join the ticket table: joined, PostgreSQL merge-joined every ticket for each
+    mail when the outbox's statistics were stale (bench/escalation_latency.py, docs/escalation.md).
+    The claimed mail comes with what rendering reads, so sending it costs no further lookups."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        claimed = delivery._claim(clock.now)
+    first = queries.captured_queries[0]["sql"]
+    assert "notifications_outboxmail" in first and "JOIN" not in first.upper()
+    assert "tickets_ticket" not in first
+    with django_assert_max_num_queries(0):
+        assert claimed.ticket.reference == escalated.reference
+        assert claimed.ticket.organisation.pk == escalated.organisation_id
+        assert claimed.recipient.organisation is not None
+        _ = claimed.ticket.team, claimed.ticket.assignee

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LocalisedPasswordResetForm
-from accounts.views import healthz, home
+from accounts.views import favicon, healthz, home
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk")
@@ -35,6 +35,7 @@ auth_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("account/", include(auth_patterns)),
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),

@@ -1,0 +1,39 @@
+"""Escalation in the demo's history (`tickets.demo_history`): before each step of the history,
+the scan runs at every instant a level fell due since the last step, as beat's scan would have
+(every few seconds), so the breached tickets of the last three months carry their escalations.
+Their mails are recorded as sent and the bell's notifications as read: the demo mails nobody."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Min
+
+from notifications.models import Notification, OutboxMail, OutboxStatus
+from tickets.demo_history import demo_clock
+from tickets.models import Ticket
+
+from .services import escalation_scan
+
+MAX_SCANS_PER_STEP = 500  # a safeguard: a scan always moves the tickets it saw on
+
+
+def catch_up(now: datetime) -> None:
+    """Run the scan at each instant up to `now` at which a ticket's next level fell due."""
+    for _ in range(MAX_SCANS_PER_STEP):
+        due = Ticket.objects.filter(next_escalation_at__lte=now).aggregate(first=Min("next_escalation_at"))["first"]
+        if due is None:
+            return
+        with demo_clock(due):
+            escalation_scan(now=due)
+
+
+def seed(context: dict[str, object]) -> dict[str, object]:
+    """After the history: its escalation mails count as sent, its notifications as read."""
+    history = context.get("history_tickets") or []
+    if history:
+        OutboxMail.objects.filter(ticket_id__in=history, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENT, sent_at=F("created_at")
+        )
+        Notification.objects.filter(ticket_id__in=history, read_at__isnull=True).update(read_at=F("created_at"))
+    return {}

@@ -25,8 +25,17 @@ from sla.choices import Category, Status
 from tickets import notifications, services
 from tickets.choices import Channel
 from tickets.demo_history_data import (
-    ASKS_FIRST, CONFIRMED, CUSTOMERS, FAULT_DETAILS, LATE_REACTION, LATE_RESOLUTION, REPLIES, SEED, STAND_INS,
-    TOPICS, WEEKS,
+    ASKS_FIRST,
+    CONFIRMED,
+    CUSTOMERS,
+    FAULT_DETAILS,
+    LATE_REACTION,
+    LATE_RESOLUTION,
+    REPLIES,
+    SEED,
+    STAND_INS,
+    TOPICS,
+    WEEKS,
 )
 from tickets.models import Ticket, TicketEvent, WorkType
 
@@ -185,7 +194,7 @@ def seed(context: dict[str, object]) -> dict[str, object]:
     if Ticket.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
         return {}
     start, end = history_start_and_end(context.get("now") or timezone.now())
-    desk = _Desk(users=context["users"], end=end, rng=random.Random(SEED))
+    desk = _Desk(users=context["users"], end=end, rng=random.Random(SEED))  # noqa: S311 (demo data, not secrets)
     _filings(desk, start)
     desk.run()
     notifications.mark_as_sent(

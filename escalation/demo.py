@@ -1,15 +1,16 @@
 """Escalation in the demo's history (`tickets.demo_history`): before each step of the history,
 the scan runs at every instant a level fell due since the last step, as beat's scan would have
 (every few seconds), so the breached tickets of the last three months carry their escalations.
-Their mails are recorded as sent and the bell's notifications as read: the demo mails nobody."""
+The demo mails nobody: the history's escalation mails and bell notifications are dropped (the
+escalations themselves stay, in the tickets' timelines and on the dashboard)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F, Min
+from django.db.models import Min
 
-from notifications.models import Notification, OutboxMail, OutboxStatus
+from notifications.models import Notification, OutboxMail
 from tickets.demo_history import demo_clock
 from tickets.models import Ticket
 
@@ -29,11 +30,9 @@ def catch_up(now: datetime) -> None:
 
 
 def seed(context: dict[str, object]) -> dict[str, object]:
-    """After the history: its escalation mails count as sent, its notifications as read."""
+    """After the history: drop its escalation mails (never sent) and bell notifications (months old)."""
     history = context.get("history_tickets") or []
     if history:
-        OutboxMail.objects.filter(ticket_id__in=history, status=OutboxStatus.PENDING).update(
-            status=OutboxStatus.SENT, sent_at=F("created_at")
-        )
-        Notification.objects.filter(ticket_id__in=history, read_at__isnull=True).update(read_at=F("created_at"))
+        OutboxMail.objects.filter(ticket_id__in=history).delete()
+        Notification.objects.filter(ticket_id__in=history).delete()
     return {}

@@ -73,7 +73,7 @@ TOPICS = {
          "Wann ist die nächste Schulung zum Kassenabschluss?"),
     ],
     "partner-customer": [
-        ("Waage druckt keine Etiketten", Category.FAULT, Severity.SEVERE, "Thekenwaage 2",
+        ("Etiketten der Thekenwaage bleiben leer", Category.FAULT, Severity.SEVERE, "Thekenwaage 2",
          "Die Waage wiegt, aber das Etikett bleibt leer."),
         ("Kassenbon zeigt alte Adresse", Category.FAULT, Severity.MINOR, "Bon-Layout",
          "Auf dem Bon steht noch die alte Straße."),

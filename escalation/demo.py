@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Min
-
 from notifications.models import Notification, OutboxMail
 from tickets.demo_history import demo_clock
 from tickets.models import Ticket
@@ -21,8 +19,9 @@ MAX_SCANS_PER_STEP = 500  # a safeguard: a scan always moves the tickets it saw 
 
 def catch_up(now: datetime) -> None:
     """Run the scan at each instant up to `now` at which a ticket's next level fell due."""
+    due_tickets = Ticket.objects.filter(next_escalation_at__lte=now).order_by("next_escalation_at")
     for _ in range(MAX_SCANS_PER_STEP):
-        due = Ticket.objects.filter(next_escalation_at__lte=now).aggregate(first=Min("next_escalation_at"))["first"]
+        due = due_tickets.values_list("next_escalation_at", flat=True).first()
         if due is None:
             return
         with demo_clock(due):

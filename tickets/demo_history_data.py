@@ -8,10 +8,10 @@ SEED = 18  # the random generator's seed: the same history for the same day
 
 # requester, the agent who answers, tickets per weekday (mean), the hours (local) they file in
 CUSTOMERS = [
-    ("customer", "agent", 1.2, (8, 16)),
-    ("us-customer", "us-agent", 0.6, (15, 22)),  # New York office hours, in Berlin time
-    ("pos-customer", "agent", 0.8, (9, 19)),
-    ("partner-customer", "partner-agent", 0.4, (8, 15)),
+    ("customer", "agent", 0.85, (8, 16)),
+    ("us-customer", "us-agent", 0.4, (15, 22)),  # New York office hours, in Berlin time
+    ("pos-customer", "agent", 0.5, (9, 19)),
+    ("partner-customer", "partner-agent", 0.25, (8, 15)),
 ]
 
 # The manager helps out now and then on the German desk.

@@ -9,11 +9,16 @@ class EscalationConfig(AppConfig):
 
     def ready(self) -> None:
         """Plug into the layers below, which know nothing of escalation: the notification kind
-        (texts and mail) and the escalations in the agent workspace's timeline."""
+        (texts and mail), the escalations in the agent workspace's timeline, and the scan in the demo's
+        history."""
+        from accounts.demo import demo_step_register
         from notifications.kinds import kind_register
+        from tickets.demo_history import demo_history_hook_register
         from tickets.timeline import timeline_source_register
 
-        from . import kinds, selectors
+        from . import demo, kinds, selectors
 
         kind_register(kinds.SLA_ESCALATION_KIND)
         timeline_source_register(selectors.escalation_timeline_items)
+        demo_history_hook_register(demo.catch_up)
+        demo_step_register(demo.seed)

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LocalisedPasswordResetForm
-from accounts.views import healthz, home
+from accounts.views import favicon, healthz, home
 from api.errors import not_found as api_not_found
 
 admin.site.site_header = _("Helpdesk administration")
@@ -36,6 +36,7 @@ auth_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("account/", include(auth_patterns)),
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),

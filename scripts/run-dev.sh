@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the web server and a Celery worker with embedded beat in the foreground.
-# Ctrl-C stops all of them.
+# Ctrl-C stops all of them. `make run HOST=0.0.0.0 PORT=8080` passes another address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=${1:-127.0.0.1}
@@ -8,6 +8,18 @@ port=${2:-8000}
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
 .venv/bin/celery -A helpdesk worker --beat --loglevel INFO --concurrency 2 \
   --schedule "${HELPDESK_VAR_DIR:-var}/celerybeat-schedule" &
-echo "Helpdesk on http://$host:$port/ (demo users: customer, reader, agent, manager, admin ... password: demo)"
+# The demo users of accounts/demo.py (README, "Demo logins").
+cat <<BANNER
+Helpdesk on http://$host:$port/ - demo users, password "demo" for all:
+  customer          customer contact, Müller Maschinenbau GmbH (DE desk)
+  reader            customer reader (read-only), Müller Maschinenbau GmbH
+  us-customer       customer contact, Acme Tooling Inc. (US desk)
+  pos-customer      customer contact, Frischmarkt Handels GmbH & Co. KG (POS)
+  partner-customer  customer contact, Bäckerei Schröder (end customer of PartnerSoft)
+  partner-agent     agent of the reseller PartnerSoft GmbH
+  agent, us-agent   agents of Nordlicht Software GmbH (the vendor)
+  manager           manager (dashboard, reports, SLA configuration)
+  admin             administrator (Django admin at /admin/)
+BANNER
 .venv/bin/python manage.py runserver "$host:$port" &
 wait -n

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund --no-save
 dest=static/vendor
-rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx" "$dest/chartjs"
+rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx" "$dest/chartjs" "$dest/axe-core"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css.map "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
@@ -18,6 +18,10 @@ cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/chart.js/dist/chart.umd.js "$dest/chartjs/"
 cp node_modules/chart.js/dist/chart.umd.js.map "$dest/chartjs/"
 cp node_modules/chart.js/LICENSE.md "$dest/chartjs/"
-for pkg in bootstrap bootstrap-icons chart.js htmx.org; do
+# axe-core (a devDependency): a TEST asset. The browser tests inject it into the pages they check
+# for accessibility (tests/browser/accessibility.py); no product page loads it.
+cp node_modules/axe-core/axe.min.js "$dest/axe-core/"
+cp node_modules/axe-core/LICENSE "$dest/axe-core/"
+for pkg in bootstrap bootstrap-icons chart.js htmx.org axe-core; do
   printf '%s %s\n' "$pkg" "$(node -p "require('./node_modules/$pkg/package.json').version")"
 done > "$dest/VERSIONS"

@@ -35,6 +35,7 @@ def everyone(status=OK) -> dict[str, object]:
 ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "home": ({}, only(SIGNED_IN)),
     "healthz": ({}, everyone()),
+    "favicon": ({}, everyone(301)),  # to the icon among the static files
     "login": ({}, {**everyone(REDIRECT), "anonymous": OK}),
     "logout": ({}, everyone(NOT_ALLOWED)),
     "password_change": ({}, only(SIGNED_IN)),

@@ -10,10 +10,11 @@ class TicketsConfig(AppConfig):
         from accounts.demo import demo_step_register
         from sla import signals
 
-        from . import demo, demo_workspace, tasks
+        from . import demo, demo_history, demo_workspace, tasks
 
         demo_step_register(demo.seed)
         demo_step_register(demo_workspace.seed)
+        demo_step_register(demo_history.seed)  # after the current tickets: the first reference is Müller's
 
         def calendar_changed(sender, calendar_id: int, **kwargs) -> None:
             tasks.sla_recompute_for_calendar.delay(calendar_id)

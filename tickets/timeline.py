@@ -42,6 +42,9 @@ class TimelineItem:
     at: datetime
     actor: str
     text: str = ""
+    # False when `text` already names the actor ("Anja Böhm changed the status ..."): the item's
+    # header then shows only the time, so the name is not said twice.
+    actor_shown: bool = True
     icon: str = "dot"
     is_internal: bool = False
     body_html: str = ""
@@ -261,11 +264,13 @@ def timeline_for(
             continue
         if event.code == EventCode.ATTACHMENT_ADDED and event.comment_id:
             continue
+        text = describe(event, actor)
         item = TimelineItem(
             kind="event",
             at=event.created_at,
             actor=actor,
-            text=describe(event, actor),
+            text=text,
+            actor_shown=actor not in text,
             icon=ICONS.get(event.code, "dot"),
             is_internal=not event.is_public,
         )

@@ -33,7 +33,8 @@ def test_each_demo_role_signs_in_and_sees_its_navigation(page, live_server, brow
     page.wait_for_url(live_server.url + reverse("login"))
 
 
-def test_login_page_is_german_and_switches_to_english(page, live_server, browser_demo):
+def test_login_page_is_german_and_switches_to_english(page, live_server, browser_demo, settings):
+    settings.LANGUAGE_CODE = "de"  # the product's default (the tests' is English)
     page.goto(live_server.url + reverse("login"))
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.get_by_role("heading").first.inner_text() == "Beim Helpdesk anmelden"

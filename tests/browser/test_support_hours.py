@@ -4,7 +4,9 @@ them in German or English."""
 from django.urls import reverse
 
 
-def test_visitor_opens_support_hours_from_the_footer_and_switches_language(page, live_server, browser_demo):
+def test_visitor_opens_support_hours_from_the_footer_and_switches_language(page, live_server, browser_demo,
+                                                                          settings):
+    settings.LANGUAGE_CODE = "de"  # the product's default (the tests' is English)
     page.goto(live_server.url + reverse("login"))
     page.locator("footer").get_by_role("link", name="Supportzeiten").click()
     page.wait_for_url(live_server.url + reverse("sla:support_hours"))

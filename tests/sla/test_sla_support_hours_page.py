@@ -17,14 +17,15 @@ SUNDAY_BEFORE_CHRISTMAS = datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Europe/
 
 
 @pytest.fixture
-def hours_page(demo, client, monkeypatch):
+def hours_page(demo, client, monkeypatch, settings):
     business_calendar_cache_clear()
     monkeypatch.setattr(views, "now", lambda: SUNDAY_BEFORE_CHRISTMAS)
 
     def get(language="en", user=None):
         if user:
             client.force_login(demo["users"][user])
-        response = client.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # a visitor's choice
+        response = client.get(URL)
         assert response.status_code == 200
         return response.content.decode()
 

@@ -73,3 +73,24 @@ def test_timeline_folds_a_comments_files_into_the_comment(file_ticket, users):
     assert [a["name"] for a in items[1].attachments] == ["Prüfbericht.pdf"]
     assert items[2].text == "Jürgen Müller attached “Nachtrag.pdf”."
     assert items[2].attachments[0]["url"].endswith("/")
+
+
+def test_an_event_that_names_its_actor_does_not_repeat_the_name_in_its_header(file_ticket, users, client):
+    from tickets import selectors
+
+    ticket = services.ticket_change_status(ticket=file_ticket(), actor=users["agent"], status=Status.IN_PROGRESS)
+    services.ticket_set_fix_release(ticket=ticket, actor=users["agent"], release="7.3")
+    with translation.override("en"):
+        items = timeline_for(
+            ticket=ticket,
+            events=selectors.ticket_events_for_user(ticket=ticket, user=users["customer"]),
+            attachments={},
+        )
+    changed = next(i for i in items if "changed the status" in i.text)
+    assert not changed.actor_shown
+    release = next(i for i in items if "release 7.3" in i.text)  # the sentence does not say who
+    assert release.actor_shown and release.actor == "Anja Böhm"
+    client.force_login(users["customer"])
+    page = client.get(f"/tickets/{ticket.reference}/").content.decode()
+    assert page.count("Anja Böhm hat den Status") == 1  # the customer reads German
+    assert page.count('data-testid="timeline-actor">Anja Böhm<') == 1  # only the release's header

@@ -190,8 +190,9 @@ def _filings(desk: _Desk, start: datetime) -> None:
 
 
 def seed(context: dict[str, object]) -> dict[str, object]:
-    """The history before the seeding's day, unless a history exists already."""
-    if Ticket.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
+    """The history before the seeding's day, unless a history exists already or the seeding
+    asked for none (`seed_demo --without-history`)."""
+    if not context.get("history", True) or Ticket.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists():
         return {}
     start, end = history_start_and_end(context.get("now") or timezone.now())
     desk = _Desk(users=context["users"], end=end, rng=random.Random(SEED))  # noqa: S311 (demo data, not secrets)

@@ -48,10 +48,11 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def browser_demo(transactional_db):
-    """seed_demo in a committed transaction, so the live server's thread sees it."""
+    """seed_demo in a committed transaction, so the live server's thread sees it; without the three
+    months of history (seeded for every browser test, it would cost each about 4 s)."""
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", "--without-history", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from accounts.models import User
 
     return {"users": {u.username: u for u in User.objects.all()}}

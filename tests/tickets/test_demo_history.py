@@ -91,3 +91,11 @@ def test_the_same_day_gives_the_same_history(db):
     _wipe_demo()
     assert _seed_at(monday + timedelta(hours=5)) == first  # later the same day
     assert first[0][0] >= berlin(2026, 8, 24, 0, 0) and first[-1][0] < berlin(2026, 11, 23, 0, 0)
+
+
+def test_seeding_without_history_writes_only_todays_desk(db):
+    _wipe_demo()
+    with open("/dev/null", "w") as devnull:
+        call_command("seed_demo", "--without-history", stdout=devnull)
+    assert not _history().exists()
+    assert Ticket.objects.get(reference=first_demo_reference()).subject

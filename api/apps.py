@@ -7,12 +7,17 @@ class ApiConfig(AppConfig):
     verbose_name = _("API and channels")
 
     def ready(self):
+        from notifications.kinds import kind_register
         from privacy import registry
 
         from . import (
             personal_data,
             schema,  # noqa: F401  (registers the OpenAPI authentication extensions)
         )
+        from .inbound.answers import AUTO_ANSWER_KIND
+
+        # The automatic answer to inbound mail, sent through the outbox like every mail.
+        kind_register(AUTO_ANSWER_KIND)
 
         # What the channels store about people, for export, erasure and retention (docs/privacy.md).
         registry.export_section_register("api_tokens", personal_data.export_tokens)

@@ -8,12 +8,17 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Plug into the layers below, which know nothing of escalation: the notification kind
-        (texts and mail) and the escalations in the agent workspace's timeline."""
+        """Plug into the layers below, which know nothing of escalation: the notification kinds
+        (texts and mail, the daily digest), the mail settings per level, and the escalations in
+        the agent workspace's timeline."""
         from notifications.kinds import kind_register
+        from notifications.preferences import topic_register
         from tickets.timeline import timeline_source_register
 
-        from . import kinds, selectors
+        from . import digest, kinds, selectors
 
         kind_register(kinds.SLA_ESCALATION_KIND)
+        kind_register(digest.SLA_ESCALATION_DIGEST_KIND)
+        for topic in digest.TOPICS:
+            topic_register(topic)
         timeline_source_register(selectors.escalation_timeline_items)

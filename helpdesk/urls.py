@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import LocalisedPasswordResetForm
 from accounts.views import healthz, home
+from notifications.password_reset import QueuedPasswordResetForm
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk")
@@ -16,7 +16,7 @@ auth_patterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=LocalisedPasswordResetForm),
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("account/notifications/", include("notifications.settings_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", include("sla.urls", namespace="sla")),

@@ -1,6 +1,7 @@
 """Sending the outbox: the work of `notifications.tasks.outbox_deliver`. Each due mail is sent in
 its own transaction, with backoff after a failure; the services only record mails and enqueue
-the task."""
+the task. One run keeps one connection to the mail server open for all its mails (a new one
+after a failure)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from .mail import mail_render
+from .kinds import kind_for
+from .mail import NoAddress, mail_render
 from .models import OutboxMail, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -24,10 +27,6 @@ RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, MAX_ATTEMPTS = 60, 3600, 10
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt."""
     return timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
-
-
-class Undeliverable(Exception):
-    """A mail that no retry can deliver (no address, inactive recipient): given up at once."""
 
 
 @dataclass
@@ -61,28 +60,47 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = 500) -> Deli
     is sent again (at least once; the Message-ID stays the same). See docs/escalation.md."""
     now = now or timezone.now()
     result = Delivery()
-    for _ in range(limit):
-        with transaction.atomic():
-            mail = _claim(now)
-            if mail is None:
-                break
-            try:
-                if not (mail.recipient.is_active and mail.recipient.email):
-                    raise Undeliverable("the recipient is inactive or has no e-mail address")
-                mail_render(mail=mail).send()
-            except Exception as exc:  # a poison mail must not stop the others
-                _record_failure(mail, exc, now, result)
-                continue
-            mail.status, mail.sent_at, mail.attempts = OutboxStatus.SENT, timezone.now(), mail.attempts + 1
-            mail.save(update_fields=["status", "sent_at", "attempts"])
-            result.sent += 1
+    connection = None
+    try:
+        for _ in range(limit):
+            with transaction.atomic():
+                mail = _claim(now)
+                if mail is None:
+                    break
+                try:
+                    message = mail_render(mail=mail)
+                    if connection is None:
+                        connection = get_connection()
+                        connection.open()
+                    message.connection = connection
+                    message.send()
+                except Exception as exc:  # a poison mail must not stop the others
+                    _record_failure(mail, exc, now, result)
+                    connection = _closed(connection)  # the next mail starts on a fresh connection
+                    continue
+                mail.status, mail.sent_at, mail.attempts = OutboxStatus.SENT, timezone.now(), mail.attempts + 1
+                mail.save(update_fields=["status", "sent_at", "attempts"])
+                kind = kind_for(mail.kind)
+                if kind is not None and kind.mail_sent is not None:
+                    kind.mail_sent(mail)
+                result.sent += 1
+    finally:
+        _closed(connection)
     return result
+
+
+def _closed(connection) -> None:
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception as exc:  # a broken connection cannot be closed politely
+            logger.info("outbox: mail connection not closed cleanly (%s)", exc)
 
 
 def _record_failure(mail: OutboxMail, exc: Exception, now: datetime, result: Delivery) -> None:
     mail.attempts += 1
     mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if mail.attempts >= MAX_ATTEMPTS or isinstance(exc, Undeliverable):
+    if mail.attempts >= MAX_ATTEMPTS or isinstance(exc, NoAddress):
         mail.status = OutboxStatus.FAILED
         result.gave_up += 1
         logger.error("outbox mail %s given up after %d attempts: %s", mail.key, mail.attempts, mail.last_error)

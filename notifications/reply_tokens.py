@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 SALT = "helpdesk.notifications.reply-token"
 MAC_LENGTH = 24  # hex digits: 96 bits
-_TOKEN = re.compile(r"\+hd-(\d{1,18})-(\d{1,18})-([0-9a-f]{%d})@" % MAC_LENGTH, re.IGNORECASE)
+_TOKEN = re.compile(rf"\+hd-(\d{{1,18}})-(\d{{1,18}})-([0-9a-f]{{{MAC_LENGTH}}})@", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    # Everyone's own notification settings (which events mail them).
+    "notification_settings:edit": ({}, only(SIGNED_IN)),
     # Notifications: the bell and the list for agents and managers; marking read is POST only.
     "notifications:list": ({}, only(AGENTS)),
     "notifications:bell": ({}, only(AGENTS)),

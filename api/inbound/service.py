@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
-from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,7 +48,7 @@ from tickets.notifications import ticket_references_in
 from tickets.services.filing_rules import CLOCK_SKEW
 from tickets.uploads import check_upload
 
-from .answers import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER, inbound_auto_answer_send
+from .answers import NOT_ALLOWED, READER, TICKET_CLOSED, UNKNOWN_SENDER, auto_answer_queue
 from .html_text import html_to_text
 from .parsing import ParsedMail, mail_parse
 from .quotes import quoted_text_strip
@@ -102,7 +101,7 @@ def mail_ingest(*, raw: bytes) -> IngestResult:
         inbound.outcome, inbound.reason, inbound.ticket, inbound.answer_language = outcome, reason, ticket, language
         inbound.save(update_fields=["outcome", "reason", "ticket", "answer_language"])
         if outcome == Outcome.AUTO_ANSWERED:
-            transaction.on_commit(partial(inbound_auto_answer_send.delay, inbound.pk))
+            auto_answer_queue(inbound=inbound)
     logger.info("inbound mail %s from %s: %s %s", inbound.pk, mail.sender, outcome, reason)
     return IngestResult(outcome, reason, ticket, inbound)
 

@@ -16,7 +16,10 @@ reset: `notifications.password_reset`):
   (the row stores none), and `mail_language(mail)` → its language code (else ``LANGUAGE_CODE``);
 - `auto_submitted`: the ``Auto-Submitted`` header (RFC 3834): ``auto-generated``, or
   ``auto-replied`` for an automatic answer to a mail;
-- `mail_sent(mail)` (optional): called in the transaction that marks the mail sent.
+- `mail_sent(mail)` (optional): called in the transaction that marks the mail sent;
+- `mail_prefetch(mails)` (optional): called once per delivery batch with the batch's mails of
+  the kind, to read what their `mail_context` needs in a few queries instead of a few per mail
+  (it may set `mail.prefetched`, a dict the delivery gives every mail).
 A stored row of a kind that is not registered (any more) is shown as such, never an error."""
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Kind:
     mail_language: Callable[[object], str] | None = None  # (OutboxMail) → language, for a mail without recipient
     auto_submitted: str = "auto-generated"
     mail_sent: Callable[[object], None] | None = None  # (OutboxMail), in the transaction that marks it sent
+    mail_prefetch: Callable[[list], None] | None = None  # (list[OutboxMail]) once per delivery batch
 
     @property
     def mail_template_prefix(self) -> str:

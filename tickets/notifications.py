@@ -22,6 +22,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ from notifications.preferences import MAIL, OFF, Topic, mail_mode
 from notifications.services import outbox_mails_add, outbox_mails_skip
 from sla.choices import Status
 from tickets.markdown import render_markdown
-from tickets.models import EventCode, Ticket, TicketEvent
+from tickets.models import Attachment, EventCode, Ticket, TicketEvent
 
 CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM = (
     "ticket_confirmation",
@@ -155,10 +156,32 @@ def _file(attachment, reference: str) -> MailFile:
     return MailFile(attachment.original_name, attachment.content_type, attachment.size, read, url)
 
 
+def _public_attachments():
+    return Attachment.objects.filter(is_internal=False).order_by("created_at", "pk")
+
+
+def mail_prefetch(mails: list[OutboxMail]) -> None:
+    """The events of a delivery batch's ticket mails, with their actors, comments and the comments'
+    public files: two queries for the batch."""
+    ids = {(mail.payload or {}).get("event") for mail in mails} - {None}
+    events = (
+        TicketEvent.objects.select_related("actor", "comment")
+        .prefetch_related(Prefetch("comment__attachments", queryset=_public_attachments(), to_attr="public_files"))
+        .in_bulk(ids)
+    )
+    for mail in mails:
+        event = events.get((mail.payload or {}).get("event"))
+        if event is not None:
+            mail.prefetched["event"] = event
+
+
 def _files(comment, reference: str) -> tuple[list[MailFile], list[MailFile]]:
     """(attached, linked): a file missing on disk is linked (its page says what became of it)."""
     present, missing = [], []
-    for attachment in comment.attachments.filter(is_internal=False).order_by("created_at", "pk"):
+    attachments = getattr(comment, "public_files", None)
+    if attachments is None:
+        attachments = _public_attachments().filter(comment=comment)
+    for attachment in attachments:
         exists = attachment.file.name and attachment.file.storage.exists(attachment.file.name)
         (present if exists else missing).append(_file(attachment, reference))
     split = files_split(present)
@@ -167,7 +190,9 @@ def _files(comment, reference: str) -> tuple[list[MailFile], list[MailFile]]:
 
 def mail_context(mail: OutboxMail) -> dict:
     ticket, recipient = mail.ticket, mail.recipient
-    event = TicketEvent.objects.select_related("actor", "comment").get(pk=(mail.payload or {})["event"])
+    event = getattr(mail, "prefetched", {}).get("event") or TicketEvent.objects.select_related(
+        "actor", "comment"
+    ).get(pk=(mail.payload or {})["event"])
     comment = event.comment
     context = {
         "event": event,
@@ -188,7 +213,8 @@ def mail_context(mail: OutboxMail) -> dict:
 
 
 def _kind(code: str) -> Kind:
-    return Kind(code=code, mail_context=mail_context, mail_templates=f"tickets/email/{code.removeprefix('ticket_')}")
+    return Kind(code=code, mail_context=mail_context, mail_prefetch=mail_prefetch,
+                mail_templates=f"tickets/email/{code.removeprefix('ticket_')}")
 
 
 KINDS = [_kind(code) for code in (CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED,

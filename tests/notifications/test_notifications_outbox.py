@@ -89,24 +89,34 @@ def test_a_recipient_without_address_is_given_up_at_once(escalated, users):
     assert OutboxMail.objects.get(status=OutboxStatus.FAILED).recipient == users["agent"]
 
 
-def test_a_crash_after_sending_before_marking_sent_sends_again_with_the_same_message_id(escalated):
+def test_a_crash_after_sending_before_marking_sent_sends_again_with_the_same_message_id(escalated, clock):
     """The documented at-least-once window: the SMTP server accepted the mail, then the commit
-    that marks it sent did not happen. The next sweep sends it again, with the same Message-ID."""
-    real_save = OutboxMail.save
+    that marks it sent did not happen. When its lease has run out, the mail is sent a second
+    time, with the same Message-ID; the mails of the batch not started are due again at once."""
 
-    def crash_on_mark_sent(self, *args, **kwargs):
-        if self.status == OutboxStatus.SENT:
-            raise ConnectionError("database went away")
-        return real_save(self, *args, **kwargs)
+    def crash_on_mark_sent(mail):
+        raise ConnectionError("database went away")
 
-    with mock.patch.object(OutboxMail, "save", crash_on_mark_sent), pytest.raises(ConnectionError):
+    with mock.patch.object(delivery, "_mark_sent", crash_on_mark_sent), pytest.raises(ConnectionError):
         outbox_deliver()
     assert len(mail.outbox) == 1
     assert OutboxMail.objects.filter(status=OutboxStatus.PENDING).count() == 3
-    outbox_deliver()
+    assert outbox_deliver()["sent"] == 2  # the two not started; the one in flight is leased
+    clock.set(clock.now + delivery.LEASE)
+    assert outbox_deliver()["sent"] == 1
     assert len(mail.outbox) == 4
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert ids.count(ids[0]) == 2
+
+
+def test_two_runs_at_once_claim_different_mails(escalated, clock):
+    first = delivery._claim(clock.now, 2)
+    second = delivery._claim(clock.now, 10)
+    assert (len(first), len(second)) == (2, 1)
+    assert {m.pk for m in second}.isdisjoint(m.pk for m in first)
+    assert delivery._claim(clock.now, 10) == []  # all three leased
+    clock.set(clock.now + delivery.LEASE)
+    assert len(delivery._claim(clock.now, 10)) == 3  # a run that died: its lease ran out
 
 
 def test_recording_the_same_key_twice_keeps_one_mail(users, django_capture_on_commit_callbacks):

@@ -21,22 +21,25 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.formatting import format_moment
+from accounts.models import Team, User
+from core import rawsql
 from notifications.kinds import Kind, agent_ticket_path
 from notifications.mail import MailFile, files_split
 from notifications.mail import ticket_references_in as ticket_references_in
-from notifications.models import OutboxMail
-from notifications.preferences import MAIL, OFF, Topic, mail_mode
-from notifications.services import outbox_mails_add, outbox_mails_skip
+from notifications.models import NotificationSettings, OutboxMail
+from notifications.preferences import MAIL, OFF, Topic, mail_mode, mode_from
+from notifications.services import OutboxRow, outbox_mails_add_rows, outbox_mails_skip
 from sla.choices import Status
 from tickets.markdown import render_markdown
-from tickets.models import Attachment, EventCode, Ticket, TicketEvent
+from tickets.models import Attachment, EventCode, TicketEvent
 
 CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM = (
     "ticket_confirmation",
@@ -72,55 +75,78 @@ def _reachable(user) -> bool:
     return bool(user and user.is_active and user.email)
 
 
-def _team_members(ticket: Ticket) -> list:
-    if not ticket.team_id:
+@rawsql.statement
+def _team_members_statement(names: rawsql.Names) -> str:
+    """Params: team id. Rows (person, their notification settings or NULL): the team's active
+    members, by id. Written out: asked for every new ticket, and the queryset's compilation cost
+    more than the rest of the mail's planning (bench/api_create.py)."""
+    n, members = names.column, Team.members.through
+    return f"""
+SELECT {names.select(User, "u")}, {names.select(NotificationSettings, "s")}
+FROM {names.table(members)} m
+JOIN {names.table(User)} u ON {n("u", User, "pk")} = {n("m", members, "user")}
+LEFT JOIN {names.table(NotificationSettings)} s ON {n("s", NotificationSettings, "user")} = {n("u", User, "pk")}
+WHERE {n("m", members, "team")} = %s AND {n("u", User, "is_active")}
+ORDER BY {n("u", User, "pk")}
+"""  # noqa: S608 (only quoted names from the models are interpolated; values are parameters)
+
+
+def team_members(*, team_id: int | None) -> list[tuple[object, dict]]:
+    """[(member, their stored notification choices, {} without any)] of the team's active members."""
+    if not team_id:
         return []
-    return list(ticket.team.members.filter(is_active=True).select_related("notification_settings"))
+    using = router.db_for_read(User)
+    rows = rawsql.fetch_all(_team_members_statement(using), [team_id], [User, NotificationSettings], using=using)
+    return [(person, (stored.choices or {}) if stored is not None else {}) for person, stored in rows]
 
 
-def _assigned(event: TicketEvent) -> list[tuple[object, str]]:
+def _assigned(event: TicketEvent) -> list[tuple]:
     ticket, payload = event.ticket, event.payload or {}
     old, new = payload.get("old") or {}, payload.get("new") or {}
     new_assignee, old_assignee = (new.get("assignee") or {}).get("id"), (old.get("assignee") or {}).get("id")
     if new_assignee and new_assignee != old_assignee and ticket.assignee_id == new_assignee:
-        return [(ticket.assignee, ASSIGNED)]
+        return [(ticket.assignee, ASSIGNED, None)]
     new_team, old_team = (new.get("team") or {}).get("id"), (old.get("team") or {}).get("id")
     if new_team and new_team != old_team and not ticket.assignee_id and ticket.team_id == new_team:
-        return [(member, NEW_IN_TEAM) for member in _team_members(ticket)]
+        return [(member, NEW_IN_TEAM, choices) for member, choices in team_members(team_id=ticket.team_id)]
     return []
 
 
 def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
     """[(recipient, kind)] for an event; empty when nobody is to be told."""
     ticket, actor = event.ticket, event.actor
-    plan: list[tuple[object, str]] = []
+    plan: list[tuple] = []  # (person, kind, their stored choices when already read, else None)
     if event.code == EventCode.CREATED:
-        plan = [(ticket.requester, CONFIRMATION), *((m, NEW_IN_TEAM) for m in _team_members(ticket))]
+        plan = [(ticket.requester, CONFIRMATION, None)]
+        plan += [(member, NEW_IN_TEAM, choices) for member, choices in team_members(team_id=ticket.team_id)]
     elif event.code == EventCode.REPLY_ADDED:
         if access.is_agent(actor):
-            plan = [(ticket.requester, AGENT_REPLY)]
+            plan = [(ticket.requester, AGENT_REPLY, None)]
         elif ticket.assignee_id:
-            plan = [(ticket.assignee, CUSTOMER_REPLY)]
+            plan = [(ticket.assignee, CUSTOMER_REPLY, None)]
         else:
-            plan = [(member, CUSTOMER_REPLY) for member in _team_members(ticket)]
+            plan = [(member, CUSTOMER_REPLY, choices) for member, choices in team_members(team_id=ticket.team_id)]
     elif event.code == EventCode.STATUS_CHANGED:
         new = (event.payload or {}).get("new")
         if new == Status.WORKAROUND:
-            plan = [(ticket.requester, WORKAROUND)]
+            plan = [(ticket.requester, WORKAROUND, None)]
         elif new == Status.RESOLVED:
-            plan = [(ticket.requester, RESOLVED)]
+            plan = [(ticket.requester, RESOLVED, None)]
     elif event.code == EventCode.ASSIGNED:
         plan = _assigned(event)
     chosen: dict[int, tuple[object, str]] = {}
-    for recipient, kind in plan:
+    for recipient, kind, choices in plan:
         if not _reachable(recipient) or recipient.pk in chosen:
             continue
         if kind != CONFIRMATION and recipient.pk == getattr(actor, "pk", None):
             continue  # nobody hears of their own action
         if kind in AGENT_KINDS and not access.is_agent(recipient):
             continue
-        if kind in TOPIC_OF_KIND and mail_mode(recipient, TOPIC_OF_KIND[kind]) != MAIL:
-            continue
+        if kind in TOPIC_OF_KIND:
+            topic = TOPIC_OF_KIND[kind]
+            mode = mail_mode(recipient, topic) if choices is None else mode_from(recipient, topic, choices)
+            if mode != MAIL:
+                continue
         chosen[recipient.pk] = (recipient, kind)
     return list(chosen.values())
 
@@ -135,11 +161,12 @@ def ticket_mails_record(*, event: TicketEvent) -> int:
     if event.code not in NOTIFYING_CODES:
         return 0
     plan = plan_for(event)
-    outbox_mails_add(mails=[
-        OutboxMail(key=mail_key(event_id=event.pk, recipient_id=recipient.pk), recipient=recipient, kind=kind,
-                   payload={"event": event.pk}, ticket_id=event.ticket_id)
-        for recipient, kind in plan
-    ])
+    payload = {"event": event.pk}
+    outbox_mails_add_rows(
+        rows=[OutboxRow(mail_key(event_id=event.pk, recipient_id=recipient.pk), recipient.pk, kind, payload,
+                        event.ticket_id) for recipient, kind in plan],
+        now=timezone.now(),
+    )
     return len(plan)
 
 

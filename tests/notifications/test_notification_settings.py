@@ -98,3 +98,17 @@ def test_saving_keeps_the_choices_of_other_topics(users):
     }
     with pytest.raises(ValueError, match="unknown mail modes"):
         notification_settings_save(user=users["agent"], choices={"ticket_assigned": "sometimes"})
+
+
+def test_the_settings_are_part_of_a_data_export(users):
+    import io
+    import json
+    import zipfile
+
+    from privacy.services import person_export
+
+    notification_settings_save(user=users["agent"], choices={"ticket_new_in_team": "off"})
+    out = io.BytesIO()
+    person_export(person=users["agent"], actor=None, out=out, now=users["agent"].date_joined)
+    exported = json.loads(zipfile.ZipFile(out).read("notification_settings.json"))
+    assert [row["choices"] for row in exported] == [{"ticket_new_in_team": "off"}]

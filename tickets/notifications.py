@@ -117,8 +117,10 @@ def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
     ticket, actor = event.ticket, event.actor
     plan: list[tuple] = []  # (person, kind, their stored choices when already read, else None)
     if event.code == EventCode.CREATED:
-        plan = [(ticket.requester, CONFIRMATION, None)]
-        plan += [(member, NEW_IN_TEAM, choices) for member, choices in team_members(team_id=ticket.team_id)]
+        members = getattr(ticket, "mail_team_members", None)  # read by the filing before it locked the counter
+        if members is None:
+            members = team_members(team_id=ticket.team_id)
+        plan = [(ticket.requester, CONFIRMATION, None), *((m, NEW_IN_TEAM, choices) for m, choices in members)]
     elif event.code == EventCode.REPLY_ADDED:
         if access.is_agent(actor):
             plan = [(ticket.requester, AGENT_REPLY, None)]

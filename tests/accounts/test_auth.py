@@ -161,3 +161,18 @@ def test_default_language_is_german(client, settings):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="").content.decode()
     assert 'lang="de"' in body
     assert "Anmelden" in body
+
+
+def test_no_reset_mail_for_inactive_accounts_or_unusable_passwords(demo):
+    from notifications.password_reset import password_reset_record
+
+    customer, reader = demo["users"]["customer"], demo["users"]["reader"]
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    reader.set_unusable_password()
+    reader.save(update_fields=["password"])
+    from django.utils import timezone
+
+    assert password_reset_record(email=customer.email, now=timezone.now()) == 0
+    assert password_reset_record(email=reader.email.upper(), now=timezone.now()) == 0
+    assert password_reset_record(email=demo["users"]["agent"].email.upper(), now=timezone.now()) == 1

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.preferences import MAIL, Modes
 from notifications.services import NotificationRow, OutboxRow, notifications_create_rows, outbox_mails_add_rows
 from sla import engine
 from sla.engine.clock import whole_second
@@ -27,6 +28,7 @@ from sla.models import Calendar
 from tickets.models import Ticket
 from tickets.services.sla import SLA_FIELDS, sla_state_compute
 
+from .digest import TOPIC_FOR_LEVEL
 from .kinds import SLA_ESCALATION
 from .models import EscalationLevel
 from .recipients import Audience
@@ -99,6 +101,7 @@ class _Scan:
         self.now = now
         self.seen: set[int] = set()
         self.audience = Audience()
+        self.modes = Modes()  # the people's mail settings, read once per scan
         self.calendars: dict = {}  # engine calendars by id
         self.calendar_rows = {c.pk: c for c in Calendar.objects.all()}
 
@@ -157,18 +160,25 @@ class _Scan:
         return fired
 
     def _tell(self, inserted: list[Escalated], by_pk: dict) -> list[Fired]:
-        """An in-app notification and an outbox mail per recipient of each new escalation."""
+        """An in-app notification per recipient of each new escalation, and an outbox mail for
+        those who get this level's mail at once (the others: the daily digest, or no mail;
+        `escalation.digest`)."""
         self.audience.load_for([by_pk[escalation.ticket_id] for escalation in inserted])
+        told = [
+            (escalation, self.audience.recipients(ticket=by_pk[escalation.ticket_id], level=escalation.level))
+            for escalation in inserted
+        ]
+        self.modes.load(person.pk for _escalation, recipients in told for person in recipients)
         fired: list[Fired] = []
         notifications: list[NotificationRow] = []
         mails: list[OutboxRow] = []
-        for escalation in inserted:
+        for escalation, recipients in told:
             ticket = by_pk[escalation.ticket_id]
-            recipients = self.audience.recipients(ticket=ticket, level=escalation.level)
             payload = self._payload(escalation, ticket)
+            topic = TOPIC_FOR_LEVEL.get(escalation.level, "")
             for person in recipients:
                 notifications.append(NotificationRow(person.pk, SLA_ESCALATION, payload, ticket.pk))
-                if person.email:
+                if person.email and self.modes.mode(person, topic) == MAIL:
                     key = f"sla-escalation:{escalation.pk}:{person.pk}"
                     mails.append(OutboxRow(key, person.pk, SLA_ESCALATION, payload, ticket.pk))
             fired.append(Fired(escalation, ticket.reference, len(recipients)))

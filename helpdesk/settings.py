@@ -39,6 +39,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Where people reach the site: every link in a mail starts with it (scheme, host and port, no path).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -203,6 +204,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds to wait for the mail server before an attempt counts as failed (it is retried later).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Files of a public reply are attached to its mail up to this total size; beyond it they are linked.
+MAIL_ATTACHMENTS_MAX_MB = float(os.environ.get("MAIL_ATTACHMENTS_MAX_MB", "10"))
+# The hour (TIME_ZONE) at which the daily digest of escalations goes to those who chose it.
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 # Folder of django.core.mail.backends.filebased.EmailBackend (one file per connection).
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
@@ -278,6 +285,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.outbox_deliver",
         "schedule": ESCALATION_SCAN_INTERVAL,
         "options": {"expires": _tick_expiry},
+    },
+    # The daily digest of escalations for the people who chose it (escalation/digest.py).
+    "escalation-digest": {
+        "task": "escalation.tasks.escalation_digest",
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

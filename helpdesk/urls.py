@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import LocalisedPasswordResetForm
 from accounts.views import favicon, healthz, home
 from api.errors import not_found as api_not_found
+from notifications.password_reset import QueuedPasswordResetForm
 
 admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk")
@@ -17,7 +17,7 @@ auth_patterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=LocalisedPasswordResetForm),
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -45,6 +45,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("mail/held/", include("api.held_urls")),
+    path("account/notifications/", include("notifications.settings_urls")),
     path("api/v1/", include("api.urls")),
     re_path(r"^api(/[\s\S]*)?$", api_not_found),  # every other address under /api/: a JSON 404
     path("admin/", admin.site.urls),

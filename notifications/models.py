@@ -54,20 +54,24 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed (gave up)")
+    SKIPPED = "skipped", _("Not sent (demo data)")
 
 
 class OutboxMail(models.Model):
-    """A mail to send, recorded in the same transaction as the change it reports.
+    """A mail to send, recorded in the same transaction as the change it reports. Every mail the
+    product sends is one of these rows (docs/mail.md).
 
     `key` names the mail once and for all (e.g. ``sla-escalation:17:4`` for escalation 17 and
-    recipient 4): recording it twice is a no-op. The delivery task locks a pending row, sends,
-    and marks it sent in one transaction (see docs/escalation.md)."""
+    recipient 4): recording it twice is a no-op; the Message-ID is derived from it. The delivery
+    task locks a pending row, sends, and marks it sent in one transaction (see docs/escalation.md).
+    A mail to someone without an account (an automatic answer to an unknown sender) has no
+    `recipient`: its kind names the address when the mail is sent, so the row stores none."""
 
     key = models.CharField(_("key"), max_length=120, unique=True)
     # Not indexed: only deleting a person looks mails up by recipient.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+",
-        db_index=False, db_constraint=False,
+        db_index=False, db_constraint=False, null=True, blank=True,
     )
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -95,3 +99,33 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class MailMode(models.TextChoices):
+    """How a person hears about one topic by mail (the in-app bell is not affected)."""
+
+    MAIL = "mail", _("E-mail at once")
+    DIGEST = "digest", _("Once a day, in the daily digest")
+    OFF = "off", _("No e-mail")
+
+
+class NotificationSettings(models.Model):
+    """A person's choices of which events mail them: ``{topic code: mail mode}``. A topic that is
+    not in `choices` (or a person without a row) gets its role's default
+    (`notifications.preferences`). `digest_until` is the end of the period the person's last
+    digest covered: the next one starts there, so no escalation is listed twice or left out."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="notification_settings",
+    )
+    choices = models.JSONField(_("choices"), default=dict, blank=True)
+    digest_until = models.DateTimeField(_("digest sent up to"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

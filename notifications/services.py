@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Notification, OutboxMail, OutboxStatus
+from .models import MailMode, Notification, NotificationSettings, OutboxMail, OutboxStatus
 from .tasks import outbox_deliver_enqueue
 
 # --- in-app notifications ------------------------------------------------------------------
@@ -71,13 +71,23 @@ def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
 
 # --- the e-mail outbox ------------------------------------------------------------------------
 
-def outbox_mails_add(*, mails: Iterable[OutboxMail]) -> None:
-    """Record unsaved `OutboxMail` rows in the caller's transaction; a key that exists already is
-    skipped. Delivery starts once the transaction has committed (and the beat sweep retries)."""
+def outbox_mails_add(*, mails: Iterable[OutboxMail], enqueue: bool = True, now: datetime | None = None) -> None:
+    """Record unsaved `OutboxMail` rows in the caller's transaction, due at `now`; a key that
+    exists already is skipped. Delivery starts once the transaction has committed (and the beat
+    sweep retries); `enqueue=False` leaves starting it to the caller."""
     mails = list(mails)
     if not mails:
         return
+    now = now or timezone.now()
+    for mail in mails:
+        mail.created_at = mail.next_attempt_at = now
     OutboxMail.objects.bulk_create(mails, batch_size=1000, ignore_conflicts=True)
+    if enqueue:
+        deliver_after_commit()
+
+
+def deliver_after_commit() -> None:
+    """Enqueue a delivery run once the current transaction has committed (at once outside of one)."""
     transaction.on_commit(outbox_deliver_enqueue)
 
 
@@ -94,7 +104,7 @@ def outbox_mails_add_rows(*, rows: list[OutboxRow], now: datetime) -> None:
     if not rows:
         return
     if connection.vendor != "postgresql":
-        outbox_mails_add(mails=[OutboxMail(**row._asdict(), created_at=now, next_attempt_at=now) for row in rows])
+        outbox_mails_add(mails=[OutboxMail(**row._asdict()) for row in rows], now=now)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -105,7 +115,7 @@ def outbox_mails_add_rows(*, rows: list[OutboxRow], now: datetime) -> None:
             "ON CONFLICT (key) DO NOTHING",
             [OutboxStatus.PENDING, now, now, *_columns(rows, payload_index=3)],
         )
-    transaction.on_commit(outbox_deliver_enqueue)
+    deliver_after_commit()
 
 
 def _table(model) -> str:
@@ -127,11 +137,40 @@ def outbox_mail_add(*, key: str, recipient, kind: str, payload: dict, ticket=Non
     outbox_mails_add(mails=[OutboxMail(key=key, recipient=recipient, kind=kind, payload=payload, ticket=ticket)])
 
 
+def outbox_mails_skip(*, ticket_ids: Iterable[int], note: str) -> int:
+    """Mark the pending mails about these tickets as not to be sent (the demo data: its people are
+    not mailed). Returns how many."""
+    return OutboxMail.objects.filter(ticket_id__in=list(ticket_ids), status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SKIPPED, last_error=note
+    )
+
+
 def outbox_mail_retry(*, mail: OutboxMail, now: datetime | None = None) -> bool:
     """Put a given-up mail back in the queue (admin action). False if it was not given up."""
     updated = OutboxMail.objects.filter(pk=mail.pk, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now or timezone.now()
     )
     if updated:
-        transaction.on_commit(outbox_deliver_enqueue)
+        deliver_after_commit()
     return bool(updated)
+
+
+# --- notification settings ------------------------------------------------------------------
+
+def notification_settings_save(*, user, choices: dict[str, str]) -> NotificationSettings:
+    """Store the person's choices (topic code → mode; the form has checked them against the
+    topics and the person's role). Choices for topics not in `choices` are kept."""
+    unknown = set(choices.values()) - set(MailMode.values)
+    if unknown:
+        raise ValueError(f"unknown mail modes {sorted(unknown)}")
+    with transaction.atomic():
+        row, _created = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+        row.choices = {**(row.choices or {}), **choices}
+        row.save(update_fields=["choices", "updated_at"])
+    return row
+
+
+def notification_settings_digest_advance(*, settings_row: NotificationSettings, until: datetime) -> None:
+    """Record that the person's digests cover everything up to `until` (in the caller's
+    transaction, the one that records the digest mail)."""
+    NotificationSettings.objects.filter(pk=settings_row.pk).update(digest_until=until)

@@ -1,16 +1,21 @@
-"""The bell, the list of notifications and marking them read. Agents and managers only."""
+"""The bell, the list of notifications and marking them read (agents and managers only), and
+everyone's notification settings (which events mail them)."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
 
 from . import selectors, services
+from .forms import NotificationSettingsForm
 from .models import Notification
 
 PAGE_SIZE = 25
@@ -70,3 +75,20 @@ def notification_mark_read(request, pk: int):
 def notification_mark_all_read(request):
     services.notifications_mark_all_read(user=request.user)
     return HttpResponseRedirect(_next_url(request, reverse("notifications:list")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Which events mail the signed-in person (their role's defaults until they save)."""
+    form = NotificationSettingsForm(request.POST or None, person=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_save(user=request.user, choices=form.cleaned_data)
+        messages.success(request, gettext("Your notification settings have been saved."))
+        return redirect("notification_settings:edit")
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form, "email": request.user.email},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from accounts import access
 from accounts.models import User
-from notifications.models import Notification
+from notifications.models import Notification, NotificationSettings
 from tickets.models import Attachment, Comment, SavedView, Ticket, TimeEntry
 
 from .models import DataExport, Erasure
@@ -132,6 +132,10 @@ def person_data(*, person: User) -> dict[str, list | dict]:
          "read_at": n.read_at}
         for n in Notification.objects.filter(recipient=person).order_by("pk")
     ]
+    notification_settings = [
+        {"choices": row.choices, "digest_until": row.digest_until, "changed_at": row.updated_at}
+        for row in NotificationSettings.objects.filter(user=person)
+    ]
     saved_views = [
         {"name": v.name, "filters": v.query, "created_at": v.created_at}
         for v in SavedView.objects.filter(owner=person).order_by("pk")
@@ -143,5 +147,6 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         "attachments": attachments,
         "time_entries": time_entries,
         "notifications": notifications,
+        "notification_settings": notification_settings,
         "saved_views": saved_views,
     }

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Team, User
-from notifications.models import Notification, OutboxMail
+from notifications.models import Notification, NotificationSettings, OutboxMail
 from sla.choices import Status
 from tickets.models import Attachment, Comment, EventCode, SavedView, Ticket, TicketEvent, TicketPresence, TimeEntry
 
@@ -181,6 +181,7 @@ def person_erase(*, person: User, actor, reason: str, confirmation: str, now: da
             "time_entries": TimeEntry.objects.filter(agent=locked).exclude(note="").update(note=""),
             "notifications": Notification.objects.filter(recipient=locked).delete()[0],
             "mails": OutboxMail.objects.filter(recipient=locked).delete()[0],
+            "notification_settings": NotificationSettings.objects.filter(user=locked).delete()[0],
             "saved_views": SavedView.objects.filter(owner=locked).delete()[0],
         }
         TicketPresence.objects.filter(user=locked).delete()

@@ -65,6 +65,8 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "held_mail:list": ({}, only(AGENTS)),
     "held_mail:accept": ({"pk": 1}, everyone(NOT_ALLOWED)),
     "held_mail:discard": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    # Everyone's own notification settings (which events mail them).
+    "notification_settings:edit": ({}, only(SIGNED_IN)),
     # Notifications: the bell and the list for agents and managers; marking read is POST only.
     "notifications:list": ({}, only(AGENTS)),
     "notifications:bell": ({}, only(AGENTS)),

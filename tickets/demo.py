@@ -2,7 +2,7 @@
 with a conversation. Created through the services, like every ticket, so they get their SLA
 deadlines: one falls due a few minutes after seeding, one is breached, others are met. Idempotent: each ticket
 is keyed by a stable marker (its filing token), and a ticket that exists is left alone. The
-demo does not mail the demo people: its notifications are recorded as sent."""
+demo does not mail the demo people: its outbox mails are recorded as not to be sent."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sla.selectors import policy_for
 from sla.services.computations import deadline_for, support_status, ticket_targets_for, whole_second
 from tickets import notifications, services
 from tickets.choices import Channel
-from tickets.models import TeamRoute, Ticket, TicketEvent
+from tickets.models import TeamRoute, Ticket
 from tickets.references import format_reference
 
 # The first demo ticket (Müller, with an attachment): tests/routes.py checks its routes.
@@ -283,5 +283,5 @@ def seed(context: dict[str, object]) -> dict[str, object]:
         if filed.created:
             _run(filed.ticket, users, script)
             created.append(filed.ticket.pk)
-    notifications.mark_as_sent(event_ids=TicketEvent.objects.filter(ticket_id__in=created).values_list("pk", flat=True))
+    notifications.mark_as_sent(ticket_ids=created)
     return {"tickets": tickets}

@@ -8,7 +8,7 @@ of all tickets run in the order of their instants; before each one, the register
 run (`demo_history_hook_register`: escalation's scan fires the levels that fell due in between).
 Deterministic: a fixed seed and instants relative to the start of the seeding's day, so the data
 is "the last three months" on any day and the same on the same day. Idempotent: once any history
-ticket exists, seeding again adds none. Nobody is mailed: the events are recorded as notified."""
+ticket exists, seeding again adds none. Nobody is mailed: their mails are recorded as not sent."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from tickets.demo_history_data import (
     TOPICS,
     WEEKS,
 )
-from tickets.models import Ticket, TicketEvent, WorkType
+from tickets.models import Ticket, WorkType
 
 KEY_PREFIX = "demo-history:"
 
@@ -198,7 +198,5 @@ def seed(context: dict[str, object]) -> dict[str, object]:
     desk = _Desk(users=context["users"], end=end, rng=random.Random(SEED))  # noqa: S311 (demo data, not secrets)
     _filings(desk, start)
     desk.run()
-    notifications.mark_as_sent(
-        event_ids=TicketEvent.objects.filter(ticket_id__in=desk.tickets).values_list("pk", flat=True)
-    )
+    notifications.mark_as_sent(ticket_ids=desk.tickets)
     return {"history_tickets": desk.tickets}

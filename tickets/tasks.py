@@ -1,8 +1,7 @@
 """Celery tasks of the tickets app: thin wrappers that take ids and may safely run twice.
 
-`notify_event` is enqueued by the ticket services, which this module imports; it is defined
-below them, in `tickets.notifications`, and re-exported here (its name stays
-`tickets.tasks.notify_event`)."""
+Ticket mail goes through the outbox (`tickets.notifications`, `notifications.tasks`). The mail task
+of old, `tickets.tasks.notify_event`, only takes messages queued before the outbox into it."""
 
 import logging
 

@@ -1,20 +1,17 @@
 """The automatic answer to a mail that could not be handled: why, and how to get access; or, for a
 mail held because its sender could not be verified (docs/mail-trust.md), that it waits for
-review and how to write so that it is recognised. Plain text, in the sender's language (German
-and English for an unknown sender), marked `Auto-Submitted: auto-replied` so that other systems
-do not answer it (RFC 3834). It goes to the From address: to the owner of the address, whoever
-wrote the mail."""
+review and how to write so that it is recognised. It goes to the From address: to the owner of
+the address, whoever wrote the mail. In the sender's language (German and English for an unknown sender), marked
+`Auto-Submitted: auto-replied` so that other systems do not answer it (RFC 3834), and sent like
+every mail through the outbox (`notifications`): recorded with the inbound mail, in its
+transaction, rendered and sent after the commit. The row names no address: the answer goes to the
+inbound mail's sender, read when it is sent (so an erased sender is not answered)."""
 
 from __future__ import annotations
 
-import smtplib
-from urllib.parse import urlsplit
-
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +19,10 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import User
 from api.models import InboundMail
+from notifications.kinds import Kind
+from notifications.mail import message_id_for
+from notifications.models import OutboxMail
+from notifications.services import outbox_mails_add
 
 # Why a mail was answered automatically (InboundMail.reason); `service` decides which applies.
 UNKNOWN_SENDER, READER, NOT_ALLOWED, TICKET_CLOSED = "unknown_sender", "reader", "not_allowed", "ticket_closed"
@@ -95,45 +96,66 @@ def _rendered(inbound: InboundMail, person: User | None, language: str) -> tuple
         return _("Automatic answer: %(subject)s") % {"subject": inbound.subject or "—"}, _paragraphs(inbound, person)
 
 
-def auto_answer_render(inbound: InboundMail) -> EmailMessage:
+AUTO_ANSWER = "inbound_auto_answer"
+
+
+def auto_answer_queue(*, inbound: InboundMail) -> None:
+    """Record the automatic answer to `inbound` in the outbox, in the caller's transaction."""
+    outbox_mails_add(mails=[OutboxMail(key=f"auto-answer:{inbound.pk}", kind=AUTO_ANSWER,
+                                       payload={"inbound": inbound.pk})])
+
+
+def _inbound(mail: OutboxMail) -> InboundMail:
+    return InboundMail.objects.select_related("ticket", "person__organisation").get(pk=(mail.payload or {})["inbound"])
+
+
+def mail_context(mail: OutboxMail) -> dict:
+    inbound = _inbound(mail)
     person = inbound.person or (
         User.objects.filter(email__iexact=inbound.sender, is_active=True).select_related("organisation").first()
         if inbound.reason != UNKNOWN_SENDER else None
     )
     languages = [inbound.answer_language] if inbound.answer_language else ["de", "en"]
     sections = [_rendered(inbound, person, language) for language in languages]
-    subject = sections[0][0]
-    body = render_to_string("api/email/auto_answer.txt", {"sections": [s[1] for s in sections]})
-    domain = urlsplit(settings.SITE_URL).hostname or "helpdesk.invalid"
-    message = EmailMessage(subject=subject, body=body, to=[inbound.sender])
-    message.extra_headers["Message-ID"] = f"<hd-auto.{inbound.pk}@{domain}>"
-    message.extra_headers["Auto-Submitted"] = "auto-replied"
-    message.extra_headers["X-Auto-Response-Suppress"] = "All"
+    context = {
+        "subject": sections[0][0],
+        "sections": [section[1] for section in sections],
+    }
     if inbound.message_key.startswith("<"):
-        message.extra_headers["In-Reply-To"] = inbound.message_key
-        message.extra_headers["References"] = inbound.message_key
-    return message
+        context["headers"] = {"In-Reply-To": inbound.message_key, "References": inbound.message_key}
+    return context
 
 
-# Defined here, below `service`, which enqueues it after the commit that recorded the mail, so
-# that `service` need not import `api.tasks` (which imports `service` through the IMAP poll).
-# Registered (and re-exported) under its name of old, `api.tasks.inbound_auto_answer_send`.
-@shared_task(name="api.tasks.inbound_auto_answer_send", acks_late=True,
-             autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, retry_backoff_max=600,
-             max_retries=8)
+def mail_address(mail: OutboxMail) -> str:
+    return _inbound(mail).sender
+
+
+def mail_language(mail: OutboxMail) -> str:
+    return _inbound(mail).answer_language  # empty for an unknown sender: German and English
+
+
+def mail_sent(mail: OutboxMail) -> None:
+    InboundMail.objects.filter(pk=(mail.payload or {})["inbound"]).update(
+        answered_at=timezone.now(), answer_message_id=message_id_for(mail)
+    )
+
+
+AUTO_ANSWER_KIND = Kind(
+    code=AUTO_ANSWER, mail_context=mail_context, mail_templates="api/email/auto_answer", mail_address=mail_address,
+    mail_language=mail_language, auto_submitted="auto-replied", mail_sent=mail_sent,
+)
+
+
+# Registered under its name of old, `api.tasks.inbound_auto_answer_send`: a message of the sending
+# task before the outbox, still queued when this version started, records its answer in the outbox.
+@shared_task(name="api.tasks.inbound_auto_answer_send", acks_late=True)
 def inbound_auto_answer_send(inbound_id: int) -> bool:
-    """Send the automatic answer of one inbound mail, once (`answered_at` records it in the
-    same transaction as the sending; a failed send rolls back and is retried)."""
+    """Queue the automatic answer of one inbound mail unless it went out or is queued already."""
     with transaction.atomic():
-        inbound = (
-            InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id)
-            .select_related("ticket", "person__organisation").first()
-        )
+        inbound = InboundMail.objects.select_for_update(of=("self",)).filter(pk=inbound_id).first()
         if inbound is None or inbound.answered_at is not None or not inbound.answer_due:
             return False
-        message = auto_answer_render(inbound)
-        message.send()
-        inbound.answered_at = timezone.now()
-        inbound.answer_message_id = message.extra_headers["Message-ID"]
-        inbound.save(update_fields=["answered_at", "answer_message_id"])
+        if OutboxMail.objects.filter(key=f"auto-answer:{inbound.pk}").exists():
+            return False
+        auto_answer_queue(inbound=inbound)
     return True

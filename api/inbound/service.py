@@ -38,7 +38,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
-from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,7 +69,7 @@ from .answers import (
     TICKET_CLOSED,
     UNKNOWN_SENDER,
     UNVERIFIED,
-    inbound_auto_answer_send,
+    auto_answer_queue,
 )
 from .html_text import html_to_text
 from .parsing import ParsedMail, mail_parse
@@ -148,7 +147,7 @@ def mail_ingest(*, raw: bytes) -> IngestResult:
             "trust", "person",
         ])
         if handled.answer_due:
-            transaction.on_commit(partial(inbound_auto_answer_send.delay, inbound.pk))
+            auto_answer_queue(inbound=inbound)
     logger.info("inbound mail %s from %s (%s): %s %s", inbound.pk, mail.sender, inbound.trust or "-",
                 handled.outcome, handled.reason)
     return IngestResult(handled.outcome, handled.reason, handled.ticket, inbound)

@@ -51,29 +51,66 @@ def test_logout_needs_post_and_ends_the_session(client, demo):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_password_reset_mail_is_in_the_recipients_language(client, demo, settings):
+def test_password_reset_is_queued_then_sent_in_the_recipients_language_and_its_link_works(
+    client, demo, settings, django_capture_on_commit_callbacks
+):
+    from notifications.models import OutboxMail, OutboxStatus
+    from notifications.tasks import outbox_deliver
+
+    settings.SITE_URL = "https://support.example.com:8443"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the requester browses in English
-    response = client.post(reverse("password_reset"), {"email": "customer@demo.example"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("password_reset"), {"email": "CUSTOMER@demo.example"})
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    [row] = OutboxMail.objects.filter(kind="password_reset")
+    assert row.recipient == demo["users"]["customer"] and row.status == OutboxStatus.PENDING
+    assert row.payload == {}  # no token at rest: the link is made when the mail is sent
+    assert mail.outbox == [] and len(callbacks) == 1  # nothing sent in the request; delivery after commit
+    outbox_deliver()
+    [message] = mail.outbox
     assert message.to == ["customer@demo.example"]
     assert "Passwort" in message.subject  # the account's language is German
-    link = re.search(r"https?://\S+/password/reset/\S+/", message.body).group(0)
-    path = link.split("testserver", 1)[1]
-    form_page = client.get(path, follow=True)
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    link = re.search(r"https://support\.example\.com:8443(/account/password/reset/\S+/)", message.body)
+    assert link and f'href="{link.group(0)}"' in message.alternatives[0][0]
+    form_page = client.get(link.group(1), follow=True)
     assert form_page.context["validlink"] is True
     done = client.post(form_page.redirect_chain[-1][0],
                        {"new_password1": "Ein-neues-Passwort-42", "new_password2": "Ein-neues-Passwort-42"})
     assert done.status_code == 302
     demo["users"]["customer"].refresh_from_db()
     assert demo["users"]["customer"].check_password("Ein-neues-Passwort-42")
+    assert client.get(link.group(1), follow=True).context["validlink"] is False  # spent
 
 
-def test_password_reset_for_unknown_address_sends_nothing_and_reveals_nothing(client, demo):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+def test_password_reset_for_unknown_address_queues_nothing_and_reveals_nothing(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from notifications.models import OutboxMail
+
+    before = OutboxMail.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")  # the same answer as for a known address
+    assert len(callbacks) == 1  # the same work: a delivery run, which finds nothing
+    assert OutboxMail.objects.count() == before
     assert mail.outbox == []
+
+
+def test_a_failing_request_leaves_no_reset_mail(demo):
+    from django.db import transaction
+
+    from notifications.models import OutboxMail
+    from notifications.password_reset import QueuedPasswordResetForm
+
+    form = QueuedPasswordResetForm({"email": "customer@demo.example"})
+    assert form.is_valid()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        form.save(domain_override="ignored")
+        assert OutboxMail.objects.filter(kind="password_reset").count() == 1
+        raise RuntimeError("the request failed")
+    assert not OutboxMail.objects.filter(kind="password_reset").exists()
 
 
 def test_password_change_rejects_a_wrong_old_password(client, demo):
@@ -124,3 +161,18 @@ def test_default_language_is_german(client, settings):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="").content.decode()
     assert 'lang="de"' in body
     assert "Anmelden" in body
+
+
+def test_no_reset_mail_for_inactive_accounts_or_unusable_passwords(demo):
+    from notifications.password_reset import password_reset_record
+
+    customer, reader = demo["users"]["customer"], demo["users"]["reader"]
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    reader.set_unusable_password()
+    reader.save(update_fields=["password"])
+    from django.utils import timezone
+
+    assert password_reset_record(email=customer.email, now=timezone.now()) == 0
+    assert password_reset_record(email=reader.email.upper(), now=timezone.now()) == 0
+    assert password_reset_record(email=demo["users"]["agent"].email.upper(), now=timezone.now()) == 1

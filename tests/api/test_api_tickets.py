@@ -39,12 +39,14 @@ def test_filing_is_one_insert_with_its_deadlines_in_a_short_transaction(api):
         assert client.post("/api/v1/tickets/", FAULT, format="json").status_code == 201
     statements = [" ".join(query["sql"].split()[:3]) for query in queries]
     statements = [sql for sql in statements if sql.split()[0] not in ("BEGIN", "SAVEPOINT", "RELEASE")]
-    assert len(statements) == 6, statements
-    # the token with its person, the team route, the policy with its targets; then the counter,
-    # the ticket and its event
-    assert [sql.split()[0] for sql in statements[:3]] == ["SELECT"] * 3
-    assert statements[3:] == ['UPDATE "tickets_ticketcounter" SET', 'INSERT INTO "tickets_ticket"',
-                              'INSERT INTO "tickets_ticketevent"']
+    assert len(statements) == 8, statements
+    # the token with its person, the team route, the policy with its targets, the team's members
+    # (who is mailed); then the counter, the ticket, its event and its mails (the outbox)
+    assert [sql.split()[0] for sql in statements[:4]] == ["SELECT"] * 4
+    assert statements[4:7] == ['UPDATE "tickets_ticketcounter" SET', 'INSERT INTO "tickets_ticket"',
+                               'INSERT INTO "tickets_ticketevent"']
+    [mails] = [query["sql"] for query in queries if query["sql"].startswith("INSERT") and "outboxmail" in query["sql"]]
+    assert statements[7] == " ".join(mails.split()[:3])
 
 
 def test_every_listed_ticket_field_is_present(api):

@@ -29,14 +29,15 @@ def test_known_contacts_mail_opens_a_ticket_with_decoded_umlauts_and_a_deadline(
     assert "„Fehler 42“" in ticket.description and "Größenprüfung" in ticket.description
     assert ticket.reported_at == sent_at  # the mail's Date, not the time it was fetched
     assert ticket.reaction_due_at is not None
-    confirmation = outbox.outbox[-1]
-    assert confirmation.to == ["customer@demo.example"] and ticket.reference in confirmation.subject
+    [confirmation] = [m for m in outbox.outbox if m.to == ["customer@demo.example"]]
+    assert ticket.reference in confirmation.subject
 
 
 def test_outgoing_ticket_mail_carries_a_stable_message_id_naming_the_ticket(ingest):
     ticket = ingest(mail("new_ticket_umlauts.eml")).ticket
-    headers = outbox.outbox[-1].extra_headers
-    assert headers["Message-ID"].startswith(f"<hd.{ticket.reference}.e")
+    [confirmation] = [m for m in outbox.outbox if m.to == ["customer@demo.example"]]
+    headers = confirmation.extra_headers
+    assert headers["Message-ID"].startswith(f"<hd.{ticket.reference}.ticket-mail.")
     assert headers["Message-ID"].endswith("@helpdesk.example.com>")
     assert headers["References"] == f"<hd.{ticket.reference}.thread@helpdesk.example.com>"
 

@@ -1,6 +1,6 @@
 from .conversation import Attachment, Comment
 from .effort import TimeEntry, WorkType
-from .history import EventCode, NotificationSent, TicketEvent
+from .history import EventCode, TicketEvent
 from .routing import TeamRoute
 from .ticket import Ticket, TicketCounter
 from .workspace import CannedReply, SavedView, TicketPresence
@@ -10,7 +10,6 @@ __all__ = [
     "CannedReply",
     "Comment",
     "EventCode",
-    "NotificationSent",
     "SavedView",
     "TeamRoute",
     "Ticket",

@@ -1,4 +1,4 @@
-"""What happened to a ticket, and which notifications went out for it.
+"""What happened to a ticket. (Which mails went out for it: the outbox, `notifications.OutboxMail`.)
 
 Events store a stable code and a JSON payload of old and new values; the text is produced
 when the event is shown, in the reader's language (`tickets.timeline`)."""
@@ -49,22 +49,3 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.code}"
-
-
-class NotificationSent(models.Model):
-    """One row per (event, recipient): a task that runs twice sends nothing twice."""
-
-    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notification sent")
-        verbose_name_plural = _("notifications sent")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "recipient"], name="notification_once_per_event_recipient"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} → {self.recipient_id} ({self.kind})"

@@ -3,19 +3,13 @@ notification hand-off. Not public: call the services."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets import rules
-from tickets.models import Comment, EventCode, Ticket, TicketEvent
-from tickets.notifications import notify_event
-
-# The events that may send mail; `tickets.notifications` decides to whom.
-NOTIFYING_CODES = frozenset({EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED})
+from tickets.models import Comment, Ticket, TicketEvent
+from tickets.notifications import ticket_mails_record
 
 
 class _Unset:
@@ -61,8 +55,9 @@ def event_write(
     comment: Comment | None = None,
     filed: bool = False,
 ) -> TicketEvent:
-    """Write one event in the caller's transaction, mark the ticket's activity and hand the
-    event to the mail task once the transaction has committed. Only public events count as
+    """Write one event in the caller's transaction, mark the ticket's activity and record the
+    event's mails in the outbox, in the same transaction (`tickets.notifications`; sent after the
+    commit). Only public events count as
     activity: the customer's list must not move because of an internal note. `filed=True`: the
     ticket has just been inserted; the event takes its last activity (the filing instant) as its
     time instead of updating the ticket."""
@@ -73,6 +68,5 @@ def event_write(
     if is_public and not filed:
         ticket.last_activity_at = event.created_at
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=event.created_at, updated_at=timezone.now())
-    if code in NOTIFYING_CODES:
-        transaction.on_commit(partial(notify_event.delay, event.pk))
+    ticket_mails_record(event=event)
     return event

@@ -18,6 +18,7 @@ from tickets import routing
 from tickets.choices import Channel
 from tickets.errors import IdempotencyConflict
 from tickets.models import EventCode, Ticket, TicketEvent
+from tickets.notifications import team_members
 from tickets.references import reference_allocate
 from tickets.uploads import check_upload
 
@@ -198,6 +199,8 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
         ticket.out_of_hours_accepted_at = now
         ticket.out_of_hours_accepted_by = actor or requester
     sla_problem = sla_ticket_prepare(ticket=ticket, now=now)
+    # Who of the team hears of the new ticket: read now, before the year's counter row is locked.
+    ticket.mail_team_members = team_members(team_id=team.pk if team else None)
     ticket.reference = reference_allocate(reported_at=fields["reported_at"])
     ticket.save(force_insert=True)
     event_write(

@@ -9,6 +9,9 @@ stands by (once a minute); it takes over when the first one stops renewing. A be
 lock taken by another (it stalled longer than the lock lives) exits, and its restart policy makes
 it the standby. With the filesystem broker of development there is one host and no lock.
 
+A beat that takes over while the database is away waits for it (`with_database`) instead of
+dying with its schedule unread.
+
 A started beat does not postpone the scan: the database scheduler counts an interval from its
 start, so the first tick of a (re)started beat would come one interval later; this one sends the
 scan and the sweep as soon as it holds the lock (both are idempotent)."""
@@ -22,6 +25,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django_celery_beat.schedulers import DatabaseScheduler
 
 logger = logging.getLogger(__name__)
@@ -76,6 +80,30 @@ class BeatLock:
                 logger.info("beat: lock not released (%s); it expires", exc)
 
 
+def with_database(step, lock: BeatLock, *, sleep=time.sleep, most: float = 10.0):
+    """``step()``, tried again while the database is away (1, 2, 4 … at most ``most`` seconds apart,
+    one log line per attempt), holding on to the beat lock meanwhile. A beat that took over during
+    a database outage used to die reading its schedule (the fault-injection test found it)."""
+    delay = 1.0
+    while True:
+        try:
+            return step()
+        except DatabaseError as exc:
+            logger.warning("beat: database unavailable (%s); trying again in %.0f s", type(exc).__name__, delay)
+            connections.close_all()  # the next attempt opens a fresh connection
+        heartbeat()
+        sleep(delay)
+        try:
+            ours = lock.renew()
+        except Exception as exc:  # Redis away too: keep waiting for the database
+            logger.warning("beat: cannot renew the beat lock: %s", exc)
+            ours = True
+        if not ours:
+            logger.error("beat: another beat took the beat lock; exiting to stand by")
+            raise LockLost(1)
+        delay = min(delay * 2, most)
+
+
 class Scheduler(DatabaseScheduler):
     #: Entries sent as soon as this beat holds the lock (names in CELERY_BEAT_SCHEDULE).
     start_entries = ("sla-escalation-scan", "notifications-outbox-sweep")
@@ -83,7 +111,7 @@ class Scheduler(DatabaseScheduler):
     def setup_schedule(self):
         self.lock = BeatLock(self.app.conf.broker_url or "", float(getattr(settings, "BEAT_LOCK_TTL", 15)))
         self._wait_for_lock()
-        super().setup_schedule()
+        with_database(super().setup_schedule, self.lock)
         self._send_start_entries()
 
     def _wait_for_lock(self) -> None:

@@ -37,8 +37,10 @@ logger = logging.getLogger(__name__)
 # MAX_ATTEMPTS the mail is given up (status "failed", visible and resendable in the admin).
 RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, MAX_ATTEMPTS = 60, 3600, 10
 CLAIM_SIZE = 50  # mails claimed per batch
-LEASE = timedelta(minutes=5)  # how long claimed mails are this run's
-LEASE_MARGIN = timedelta(minutes=2)  # room for the last mail started (EMAIL_TIMEOUT per step)
+# How long claimed mails are this run's. Short, because it is also how long the mails of a run that
+# died (a killed worker, a lost database) wait before another run sends them.
+LEASE = timedelta(seconds=60)
+LEASE_MARGIN = timedelta(seconds=45)  # room for the last mail started (EMAIL_TIMEOUT per step)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from tests.services.broker_proxy import BrokerProxy
@@ -224,8 +225,10 @@ def test_escalation_exactly_once_and_on_time_through_faults(pipeline):
     expected_mails = 2 * TICKETS * len(managers)
     escalation_mails = OutboxMail.objects.filter(key__startswith="sla-escalation:", sent_at__isnull=False)
     wait_for(lambda: escalation_mails.count() >= expected_mails,
-             max(0.0, FIRST_DUE + SPREAD + REACTION / 2 + 90 - clock.now()),
-             lambda: f"mails sent: {escalation_mails.count()} of {expected_mails}")
+             max(0.0, FIRST_DUE + SPREAD + REACTION / 2 + 150 - clock.now()),  # a dead run's mails: its lease
+             lambda: f"mails sent: {escalation_mails.count()} of {expected_mails}; levels recorded: "
+                     f"{Escalation.objects.count()}; outbox rows by status: "
+                     f"{sorted(OutboxMail.objects.values_list('status').annotate(n=Count('pk')))}")
     time.sleep(15)  # more scans and sweeps: still exactly once
 
     rows = list(Escalation.objects.filter(ticket__in=tickets).values_list("ticket_id", "level", "due_at", "fired_at"))

@@ -106,7 +106,12 @@ def auto_answer_queue(*, inbound: InboundMail) -> None:
 
 
 def _inbound(mail: OutboxMail) -> InboundMail:
-    return InboundMail.objects.select_related("ticket", "person__organisation").get(pk=(mail.payload or {})["inbound"])
+    """The answered inbound mail, read once per outbox row (context, address and language ask)."""
+    if getattr(mail, "_answered_inbound", None) is None:
+        mail._answered_inbound = InboundMail.objects.select_related("ticket", "person__organisation").get(
+            pk=(mail.payload or {})["inbound"]
+        )
+    return mail._answered_inbound
 
 
 def mail_context(mail: OutboxMail) -> dict:

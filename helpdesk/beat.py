@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 STANDBY_LOG_EVERY = 60  # seconds between two "standing by" lines
 # Renew only a lock that is still ours: compare and extend in one step.
 RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+
+
+class ScheduleUnread(DatabaseError):
+    """The schedule was read while the database came and went: read it again."""
 
 
 class LockLost(SystemExit):
@@ -108,11 +113,25 @@ class Scheduler(DatabaseScheduler):
     #: Entries sent as soon as this beat holds the lock (names in CELERY_BEAT_SCHEDULE).
     start_entries = ("sla-escalation-scan", "notifications-outbox-sweep")
 
+    pause = staticmethod(time.sleep)  # between two attempts to read the schedule
+
     def setup_schedule(self):
         self.lock = BeatLock(self.app.conf.broker_url or "", float(getattr(settings, "BEAT_LOCK_TTL", 15)))
         self._wait_for_lock()
-        with_database(super().setup_schedule, self.lock)
+        with_database(self._read_schedule, self.lock, sleep=self.pause)
         self._send_start_entries()
+
+    def _read_schedule(self) -> None:
+        """django-celery-beat's set-up, from the start each time. A failed attempt has spent its
+        one initial read, and later reads swallow database errors (they log them and keep the
+        schedule they had), so a second attempt would find no schedule at all (the beat died
+        with "'NoneType' object has no attribute 'update'") or one without our entries; both
+        count as the database being away."""
+        self._initial_read, self._schedule = True, None
+        super().setup_schedule()
+        missing = set(settings.CELERY_BEAT_SCHEDULE) - set(self._schedule or ())
+        if missing and PeriodicTask.objects.filter(name__in=missing, enabled=False).count() < len(missing):
+            raise ScheduleUnread(f"entries not in the schedule: {', '.join(sorted(missing))}")
 
     def _wait_for_lock(self) -> None:
         logged = 0.0

@@ -58,3 +58,69 @@ def test_other_errors_are_not_swallowed():
         raise ValueError("a bug, not an outage")
     with pytest.raises(ValueError):
         with_database(step, Lock([]), sleep=lambda _s: None)
+
+
+@pytest.fixture
+def scheduler_parts(monkeypatch):
+    """Beat's scheduler without pauses and without sending its start entries."""
+    from helpdesk.beat import Scheduler
+
+    monkeypatch.setattr(Scheduler, "pause", staticmethod(lambda _seconds: None))
+    monkeypatch.setattr(Scheduler, "_send_start_entries", lambda self: None)
+    return Scheduler
+
+
+def failing_first(monkeypatch, owner, name: str, times: int = 1) -> list:
+    """``owner.name`` raises an OperationalError on its first ``times`` calls."""
+    real, calls = getattr(owner, name), []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            raise OperationalError("connection refused")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, classmethod(lambda cls, *a, **kw: flaky(*a, **kw)) if isinstance(
+        owner.__dict__.get(name), classmethod) else flaky)
+    return calls
+
+
+def test_a_beat_whose_first_read_of_the_schedule_failed_reads_it_again(transactional_db, monkeypatch,
+                                                                        scheduler_parts, settings):
+    """django-celery-beat spends its one initial read on the failed attempt; the second used to
+    find no schedule and the beat died ("'NoneType' object has no attribute 'update'")."""
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from helpdesk.celery import app
+
+    calls = failing_first(monkeypatch, DatabaseScheduler, "enabled_models")
+    scheduler = scheduler_parts(app=app)
+    assert len(calls) >= 2  # the failed read, then good ones
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(scheduler.schedule)
+
+
+def test_entries_lost_to_an_outage_while_storing_them_are_stored_on_the_next_attempt(
+        transactional_db, monkeypatch, scheduler_parts, settings):
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import ModelEntry
+
+    from helpdesk.celery import app
+
+    calls = failing_first(monkeypatch, ModelEntry, "from_entry", times=2)
+    scheduler = scheduler_parts(app=app)
+    assert len(calls) > len(settings.CELERY_BEAT_SCHEDULE) + 2  # a second round
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(scheduler.schedule)
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(PeriodicTask.objects.values_list("name", flat=True))
+
+
+def test_an_entry_disabled_in_the_admin_does_not_keep_the_beat_waiting(transactional_db, scheduler_parts, settings):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from helpdesk.celery import app
+
+    every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    PeriodicTask.objects.create(name="privacy-retention", task="privacy.tasks.retention_run",
+                                interval=every_day, enabled=False)
+    scheduler = scheduler_parts(app=app)
+    assert "privacy-retention" not in scheduler.schedule
+    assert "sla-escalation-scan" in scheduler.schedule

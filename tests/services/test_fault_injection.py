@@ -85,6 +85,20 @@ class Pipeline(Workers):
     def log(self, name: str) -> bytes:
         return self.named[name][1].read_bytes()
 
+    def story(self, lines: int = 25) -> str:
+        """For a failed run: whether each process lives, its warnings and errors (tracebacks
+        folded to their last line) and its last lines."""
+        told = []
+        for process, path in self.processes:
+            name = path.stem
+            text = path.read_text(errors="replace").splitlines()
+            notable = [line for line in text if re.search(r"WARNING|ERROR|CRITICAL|Unrecoverable|beat:", line)
+                       and not re.search(r"/MainProcess\]\s*\S{0,2}\s*$", line)]  # a traceback, a character a line
+            state = "alive" if process.poll() is None else f"exited {process.returncode}"
+            told += [f"--- {name} ({state}, {path.name}): {len(notable)} notable lines, the last {lines}:",
+                     *notable[-lines:], f"--- {name}: last {lines // 2} lines:", *text[-(lines // 2):]]
+        return "\n".join(told)
+
     def in_a_scan(self, name: str) -> bool:
         """The worker logged a scan it received and has not finished."""
         log = self.log(name)
@@ -116,10 +130,15 @@ class Clock:
 
 
 @pytest.fixture
-def pipeline(transactional_db, tmp_path):
+def pipeline(request, transactional_db, tmp_path):
     pipeline = Pipeline(tmp_path)
+    failed_before = request.session.testsfailed
     yield pipeline
-    pipeline.close()
+    try:
+        if request.session.testsfailed > failed_before:  # the call failed: say what each process did
+            print(pipeline.story())
+    finally:
+        pipeline.close()
 
 
 def file_due_tickets() -> tuple[list, list]:
@@ -156,6 +175,13 @@ def file_due_tickets() -> tuple[list, list]:
         for n in range(TICKETS)
     ]
     return tickets, managers
+
+
+def last_fired(clock: Clock) -> str:
+    from escalation.models import Escalation
+
+    last = Escalation.objects.order_by("-fired_at").values_list("fired_at", flat=True).first()
+    return "never" if last is None else f"{(last - clock.filed_at).total_seconds():.1f} s after filing"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -227,7 +253,7 @@ def test_escalation_exactly_once_and_on_time_through_faults(pipeline):
     wait_for(lambda: escalation_mails.count() >= expected_mails,
              max(0.0, FIRST_DUE + SPREAD + REACTION / 2 + 150 - clock.now()),  # a dead run's mails: its lease
              lambda: f"mails sent: {escalation_mails.count()} of {expected_mails}; levels recorded: "
-                     f"{Escalation.objects.count()}; outbox rows by status: "
+                     f"{Escalation.objects.count()}, the last {last_fired(clock)}; outbox rows by status: "
                      f"{sorted(OutboxMail.objects.values_list('status').annotate(n=Count('pk')))}")
     time.sleep(15)  # more scans and sweeps: still exactly once
 

@@ -2,7 +2,9 @@
 the scan runs at every instant a level fell due since the last step, as beat's scan would have
 (every few seconds), so the breached tickets of the last three months carry their escalations.
 The demo mails nobody: the history's escalation mails and bell notifications are dropped (the
-escalations themselves stay, in the tickets' timelines and on the dashboard)."""
+escalations themselves stay, in the tickets' timelines and on the dashboard), and so are the mails
+of a level of today's tickets that fell due before the seeding's clock (which ones do depends on
+the hour of seeding; their bell notifications stay)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from notifications.models import Notification, OutboxMail
 from tickets.demo_history import demo_clock
 from tickets.models import Ticket
 
+from .kinds import SLA_ESCALATION
 from .services import escalation_scan
 
 MAX_SCANS_PER_STEP = 500  # a safeguard: a scan always moves the tickets it saw on
@@ -29,9 +32,12 @@ def catch_up(now: datetime) -> None:
 
 
 def seed(context: dict[str, object]) -> dict[str, object]:
-    """After the history: drop its escalation mails (never sent) and bell notifications (months old)."""
+    """After the history: drop its escalation mails (never sent) and bell notifications (months
+    old), and the unsent escalation mails of today's tickets."""
     history = context.get("history_tickets") or []
     if history:
         OutboxMail.objects.filter(ticket_id__in=history).delete()
         Notification.objects.filter(ticket_id__in=history).delete()
+    today = [ticket.pk for ticket in (context.get("tickets") or {}).values()]
+    OutboxMail.objects.filter(ticket_id__in=today, kind=SLA_ESCALATION, sent_at__isnull=True).delete()
     return {}

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
-from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
+from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status, TargetState
 from tickets import rules, selectors, services, sla_preview, transitions
 from tickets.choices import Channel
 from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
@@ -37,6 +37,9 @@ def ticket_list(request):
     tab = selectors.TAB_CLOSED if request.GET.get("tab") == selectors.TAB_CLOSED else selectors.TAB_OPEN
     tickets = selectors.tickets_for_customer(user=request.user, tab=tab, query=query)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for ticket in page.object_list:
+        ticket.promised = promised_deadline(ticket, now)
     return render(
         request,
         "tickets/customer/list.html",
@@ -48,8 +51,28 @@ def ticket_list(request):
             "counts": selectors.ticket_counts_for_customer(user=request.user, query=query),
             "can_file": access.can_file_tickets(request.user),
             "support_partner": request.user.organisation.support_partner if request.user.organisation else None,
+            "organisation": request.user.organisation,
         },
     )
+
+
+def promised_deadline(ticket, now) -> dict | None:
+    """The next deadline we promised for an open ticket, for the customers' list: the reaction
+    until somebody reacted, then the resolution (when the contract promises one and its clock
+    runs). `text` is in the desk's time zone, as on the ticket page, with the zone's name; None when
+    nothing is promised."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    zone = ZoneInfo(ticket.sla_calendar.time_zone) if ticket.sla_calendar_id else timezone.get_current_timezone()
+    if ticket.first_reaction_at is None and ticket.reaction_due_at:
+        kind, at = "reaction", ticket.reaction_due_at
+    elif ticket.resolution_due_at and ticket.resolution_state == TargetState.OPEN:
+        kind, at = "resolution", ticket.resolution_due_at
+    else:
+        return None
+    local = timezone.localtime(at, zone)
+    return {"kind": kind, "at": at, "overdue": at <= now,
+            "text": f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {local.strftime('%Z')}"}
 
 
 def _promise(ticket, user) -> dict:

@@ -24,9 +24,8 @@ from defusedcsv import csv
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
 
 from . import selectors
 from .filters import DashboardFilter

@@ -21,7 +21,8 @@ def test_the_menu_lists_the_latest_notifications_newest_first(client, users, dja
     services.notification_mark_read(user=users["agent"], notification_id=made[-1].pk)
     notify(users["manager"], reference="HD-2026-999999")
     login(client, users["agent"])
-    with django_assert_max_num_queries(5):  # session, user, the rows with their tickets, the reader's organisation, the count
+    # session, user, the rows with their tickets, the reader's organisation, the count
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("notifications:menu"), HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert response.status_code == 200

@@ -68,7 +68,7 @@ def test_a_holiday_inside_a_closure_is_listed_once_as_the_closure(hours_page):
     html = hours_page("de")
     germany = html.split('id="desk-de-nrw-standard"')[1].split('id="desk-us-east"')[0]
     assert "Betriebsferien" in germany
-    # Christmas, Boxing Day and New Year fall inside the company holidays (24.12.–1.1.)
+    # Christmas, Boxing Day and New Year fall inside the company holidays (24.12. to 1.1.)
     assert "Erster Weihnachtstag" not in germany and "Zweiter Weihnachtstag" not in germany
     assert "Neujahr" not in germany
     assert "Heilige Drei Könige" not in germany  # not a holiday in North Rhine-Westphalia

@@ -9,18 +9,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import access
 from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
 from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status, TargetState
 from tickets import rules, selectors, services, sla_preview, transitions
 from tickets.choices import Channel
-from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
+from tickets.forms import (
+    SEVERITY_EXPLANATIONS,
+    ReplyForm,
+    TicketCreateForm,
+    TicketSearchForm,
+    new_idempotency_key,
+)
 from tickets.markdown import render_markdown
 from tickets.timeline import timeline_for
+from tickets.uploads import sanitize_filename
 
 from ._common import in_reader_time_zone, refusal
 
@@ -185,12 +194,18 @@ def ticket_preview(request):
 def ticket_create(request):
     user = request.user
     _filing_allowed(user)
+    files_lost: list[str] = []
     if request.method == "POST":
         form = TicketCreateForm(request.POST, request.FILES)
         if form.is_valid():
             ticket = _file(request, form)
             if ticket is not None:
+                if request.htmx:  # sent by the form's script (upload progress): the browser goes on
+                    return HttpResponseClientRedirect(reverse("tickets:detail", kwargs={"reference": ticket.reference}))
                 return redirect("tickets:detail", reference=ticket.reference)
+        if not request.htmx:
+            # A plain form cannot be sent back with its files; the script keeps them (hx-preserve).
+            files_lost = [sanitize_filename(f.name) for f in request.FILES.getlist("attachments")]
     else:
         form = TicketCreateForm(initial={"callback_phone": user.phone, "idempotency_key": new_idempotency_key()})
     data = form.data if form.is_bound else {}
@@ -200,6 +215,7 @@ def ticket_create(request):
         "tickets/customer/create.html",
         {
             "form": form,
+            "files_lost": files_lost,
             "support_partner": user.organisation.support_partner,
             **preview_context(
                 user=user,

@@ -148,8 +148,9 @@
 
   // Upload progress of an htmx submit (the portal form posts through htmx).
   document.addEventListener("htmx:xhr:progress", function (event) {
-    var form = event.target.closest ? event.target.closest("form") : null;
-    var bar = form ? form.querySelector("[data-upload-progress]") : null;
+    var form = event.target;  // the element that sent the request: only the form's own submit counts
+    if (!form.matches || !form.matches("form[data-category-form]")) return;
+    var bar = form.querySelector("[data-upload-progress]");
     if (!bar || !event.detail.lengthComputable) return;
     bar.classList.remove("d-none");
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);

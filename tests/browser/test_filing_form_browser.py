@@ -47,6 +47,9 @@ def test_the_marks_and_the_severity_follow_the_category(page, live_server, brows
 
     page.select_option("select[name=category]", "fault")
     assert page.locator("#div_id_severity").is_visible() and _marked(page, "impact")
+    page.check("input[name=severity][value=severe]")
+    page.wait_for_selector("[data-testid=preview-deadline], [data-testid=preview-deadline-later]")
+    assert not page.locator("[data-upload-progress]").is_visible()  # the preview's request is no upload
     assert page.get_attribute("[name=impact]", "aria-required") == "true"
 
 

@@ -20,7 +20,7 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry(_("Home"), "home", "house", access._active),
-    NavEntry(_("My tickets"), "tickets:list", "ticket-detailed", access.is_customer),
+    NavEntry(_("Our tickets"), "tickets:list", "ticket-detailed", access.is_customer),
     NavEntry(_("New ticket"), "tickets:create", "plus-circle", access.can_file_tickets),
     NavEntry(_("Queue"), "tickets:queue", "inboxes", access.is_agent),
     NavEntry(_("Unverified e-mail"), "held_mail:list", "envelope-exclamation", access.is_agent),

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import LoginForm
 from accounts.views import favicon, healthz, home
 from api.errors import not_found as api_not_found
 from notifications.password_reset import QueuedPasswordResetForm
@@ -11,7 +12,8 @@ admin.site.site_header = _("Helpdesk administration")
 admin.site.site_title = _("Helpdesk")
 
 auth_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

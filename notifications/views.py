@@ -19,6 +19,7 @@ from .forms import NotificationSettingsForm
 from .models import Notification
 
 PAGE_SIZE = 25
+MENU_SIZE = 8  # the latest notifications in the bell's dropdown
 staff_only = access.role_required(access.is_agent, _("Notifications are for agents and managers."))
 
 
@@ -38,6 +39,21 @@ def notification_bell(request):
 def _bell(request):
     count = selectors.notification_unread_count(user=request.user)
     return render(request, "notifications/agent/_bell_badge.html", {"unread_count": count})
+
+
+@require_GET
+@staff_only
+def notification_menu(request):
+    """The bell's dropdown (loaded by htmx when it opens): the latest notifications, two queries
+    after the session (the rows with their tickets, the unread count)."""
+    rows = selectors.notifications_shown(
+        notifications=selectors.notifications_for(user=request.user)[:MENU_SIZE], reader=request.user
+    )
+    return render(
+        request,
+        "notifications/agent/_menu.html",
+        {"rows": rows, "unread_count": selectors.notification_unread_count(user=request.user)},
+    )
 
 
 @require_GET

@@ -2,9 +2,11 @@
 
 Format (the same for every file, documented in docs/reports.md):
 - UTF-8 with a byte order mark (so Excel recognises the encoding), lines end in CRLF;
-- separator ";" (what Excel expects in German locales), fields quoted only when needed;
-- headers and labels in the user's language; numbers plain: no thousands separator, "." as the
-  decimal point, percentages as numbers (83.3, not "83,3 %"); empty when there is no value;
+- the conventions of the user's language, so that the spreadsheet of that language opens the file
+  as columns of numbers: German: separator ";" and the decimal comma (what German Excel expects);
+  English: separator "," and the decimal point (`CONVENTIONS`); fields quoted only when needed;
+- headers and labels in the user's language; numbers plain: no thousands separator, percentages
+  as numbers (83,3 or 83.3, not "83,3 %"); empty when there is no value;
 - instants in the project time zone as "YYYY-MM-DD HH:MM", dates as "YYYY-MM-DD";
 - no cell is read as a formula: text starting with =, +, -, @, |, %, a tab or a carriage return
   gets a leading apostrophe (which spreadsheets hide), numbers such as -1.50 stay numbers.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,25 +24,46 @@ from defusedcsv import csv
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
 
 from . import selectors
 from .filters import DashboardFilter
 from .monthly import KIND_LABELS, NOT_CHARGED, OUT_OF_HOURS, REGULAR, MonthlyReport
 
-SEPARATOR = ";"
 BOM = "\ufeff"
 
 
-def plain(value) -> str:
+@dataclass(frozen=True)
+class Convention:
+    """How numbers and fields are written: a spreadsheet splits the columns at `separator` and reads
+    numbers with `decimal` only when both are those of its locale."""
+
+    separator: str
+    decimal: str
+
+
+GERMAN = Convention(separator=";", decimal=",")
+INTERNATIONAL = Convention(separator=",", decimal=".")
+CONVENTIONS = {"de": GERMAN, "en": INTERNATIONAL}
+
+
+def convention_for(language: str | None = None) -> Convention:
+    """The convention of `language` (default: the active one); German for German variants."""
+    code = (language or get_language() or "de").split("-")[0].lower()
+    return CONVENTIONS.get(code, INTERNATIONAL)
+
+
+def plain(value, convention: Convention = INTERNATIONAL) -> str:
     """One value as CSV text (see the module docstring)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", convention.decimal)
+    if isinstance(value, float):
+        return repr(value).replace(".", convention.decimal)
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -56,11 +80,13 @@ def _defused(text: str) -> str:
     return f"'{text}" if text.startswith(_LEADING_CONTROLS) else text
 
 
-def csv_text(rows: Iterable[Iterable]) -> str:
+def csv_text(rows: Iterable[Iterable], convention: Convention | None = None) -> str:
+    """The rows as CSV in `convention` (default: the active language's)."""
+    convention = convention or convention_for()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=convention.separator, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_defused(plain(value)) for value in row])
+        writer.writerow([_defused(plain(value, convention)) for value in row])
     return BOM + buffer.getvalue()
 
 
@@ -206,7 +232,8 @@ def monthly_rows(report: MonthlyReport) -> list[list]:
     tickets."""
     rows: list[list] = [
         [_("Monthly report"), report.organisation.name, report.organisation.customer_number,
-         f"{report.year:04d}-{report.month:02d}"],
+         f"{report.year:04d}-{report.month:02d}",
+         *([_("provisional: the month has not ended yet")] if report.provisional else [])],
         [],
         [_("Figure"), _("Value")],
         [_("Tickets reported"), report.reported],

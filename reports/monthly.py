@@ -9,9 +9,9 @@ Effort arithmetic (Decimal throughout, never floating point; docs/reports.md say
 2. hours = minutes / 60; days = hours / the contract's hours per day; both exact.
 3. amount = days * the contract's daily rate, computed from the exact minutes and rounded once,
    to the cent (halves up). Without a daily rate (or without a contract) there is no amount.
-4. The page and the CSV show hours with two decimals and days with four (rounded halves up, for
-   reading only: the amount never uses a rounded intermediate, so 1.25 h at 8 h per day and
-   960.00 per day is 150.00, not 0.1563 * 960.00 = 150.05).
+4. The page and the CSV show hours and days with two decimals (rounded halves up, for reading
+   only: the amount never uses a rounded intermediate, so 1.25 h at 8 h per day and 960.00 per
+   day is 150.00, not 0.16 * 960.00 = 153.60).
 5. The total is the sum of the (already rounded) amounts of the paid kinds, so the amounts as
    printed add up to the total to the cent.
 """
@@ -29,12 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sla.choices import Severity, TargetState
 from sla.models import Contract
+from tickets import sla_expressions
 from tickets.models import Ticket, TimeEntry
 from tickets.models.effort import WorkType
 from tickets.selectors_workspace import effort_for_month
 
 from .filters import DashboardFilter, Period
-from .outcomes import open_q
+from .outcomes import REACTION, RESOLUTION, open_q
 from .selectors import (
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -45,7 +46,7 @@ from .selectors import (
     hours,
 )
 
-CENT, DAY_PLACES, HOUR_PLACES = Decimal("0.01"), Decimal("0.0001"), Decimal("0.01")
+CENT, DAY_PLACES, HOUR_PLACES = Decimal("0.01"), Decimal("0.01"), Decimal("0.01")
 REGULAR, OUT_OF_HOURS, NOT_CHARGED = "regular", "out_of_hours", "not_charged"
 KIND_LABELS = {
     REGULAR: _("Paid work in support hours"),
@@ -192,6 +193,8 @@ class MonthlyReport:
     tickets: list[MonthTicket]
     sections: list[EffortSection]
     entries: list[EntryLine] = field(default_factory=list)
+    as_of: datetime | None = None  # when the figures were read
+    provisional: bool = False  # the month has not ended yet: its figures can still change
 
     @property
     def breaches(self) -> int:
@@ -233,11 +236,14 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
             reference=row["reference"], subject=row["subject"],
             severity=str(SEVERITY_LABELS.get(row["severity"], row["severity"])),
             status=str(STATUS_LABELS.get(row["status"], row["status"])), reported_at=row["reported_at"],
-            reaction=str(TARGET_STATE_LABELS.get(row["reaction_state"], row["reaction_state"])),
-            resolution=str(TARGET_STATE_LABELS.get(row["resolution_state"], row["resolution_state"])),
+            reaction=str(TARGET_STATE_LABELS.get(row["reaction_now"], row["reaction_now"])),
+            resolution=str(TARGET_STATE_LABELS.get(row["resolution_now"], row["resolution_now"])),
         )
+        # The targets' states at `now`, as the breach list decides them (overdue is breached).
         for row in tickets.filter(in_month).order_by("reported_at", "pk").values(
-            "reference", "subject", "severity", "status", "reported_at", "reaction_state", "resolution_state"
+            "reference", "subject", "severity", "status", "reported_at",
+            reaction_now=sla_expressions.state_at(REACTION, now),
+            resolution_now=sla_expressions.state_at(RESOLUTION, now),
         )
     ]
     entries = effort_for_month(year=year, month=month, organisation=organisation)
@@ -273,6 +279,8 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
         tickets=month_tickets,
         sections=effort_totals(entries=entries),
         entries=entry_lines,
+        as_of=now,
+        provisional=now < flt.end,
     )
 
 

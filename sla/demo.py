@@ -34,6 +34,7 @@ CALENDARS = [
         "slug": "pos-extended",
         "name": "Kassen-Hotline",
         "time_zone": "Europe/Berlin",
+        "is_public": False,  # the extended desk of one contract: its customers see it, the public does not
         "holiday_country": "DE",
         "holiday_subdivision": "NW",
         "hours": {day: [(9 * 60, 20 * 60)] for day in range(6)},

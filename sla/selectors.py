@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import router
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import User
 from core import rawsql
 from sla import engine
@@ -127,6 +129,54 @@ class PublishedDesk:
     closed: list[PublishedClosedDay]
     is_open: bool | None  # None when unknown (no hours, or beyond the holiday years)
     next_opening: datetime | None  # in the desk's zone
+    zone_name: str = ""  # "Berlin time", in the current language
+    opens_on: str = ""  # TODAY or TOMORROW when the next opening is on that day (desk's date), else ""
+
+
+TODAY, TOMORROW = "today", "tomorrow"
+
+
+def zone_name(time_zone: str) -> str:
+    """The name people read for an IANA zone: "Berlin time", "New York time" (translated); the zone
+    itself when it names no place (UTC)."""
+    if "/" not in time_zone:
+        return time_zone
+    city = time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    return _("%(city)s time") % {"city": city}
+
+
+def opening_day(next_opening: datetime | None, now: datetime) -> str:
+    """TODAY or TOMORROW when `next_opening` falls on the desk's today or tomorrow (its own zone)."""
+    if next_opening is None:
+        return ""
+    today = now.astimezone(next_opening.tzinfo).date()
+    return {today: TODAY, today + timedelta(days=1): TOMORROW}.get(next_opening.date(), "")
+
+
+def _without_holidays_inside_closures(closed: list[PublishedClosedDay]) -> list[PublishedClosedDay]:
+    """A holiday that falls inside a listed closure is closed anyway: listed once, as the closure."""
+    closures = [item for item in closed if item.kind != "holiday"]
+    return [
+        item for item in closed
+        if item.kind != "holiday" or not any(c.start <= item.start <= c.end for c in closures)
+    ]
+
+
+def calendars_published_to(user) -> QuerySet[Calendar]:
+    """The desks on the support-hours page: the published ones for everyone; signed in, also the
+    desks of the contracts (and their category overrides) of the organisations the user may see;
+    managers see every desk."""
+    calendars = Calendar.objects.all()
+    if user is None or not user.is_authenticated:
+        return calendars.filter(is_public=True)
+    if access.is_manager(user):
+        return calendars
+    organisations = access.organisations_for(user)
+    return calendars.filter(
+        Q(is_public=True)
+        | Q(policies__contracts__organisation__in=organisations)
+        | Q(policies__overrides__contract__organisation__in=organisations)
+    ).distinct()
 
 
 def support_status(*, calendar: Calendar, now: datetime) -> tuple[bool, datetime | None]:
@@ -138,12 +188,13 @@ def support_status(*, calendar: Calendar, now: datetime) -> tuple[bool, datetime
     return False, engine.next_opening(business, now)
 
 
-def support_hours_published(*, now: datetime, days: int = 60) -> list[PublishedDesk]:
-    """The public desks with their weekly hours, and their holidays and closures from today
-    (project time zone) for `days` days, holiday names in the current language."""
+def support_hours_published(*, now: datetime, days: int = 60, user=None) -> list[PublishedDesk]:
+    """The desks `user` may see (`calendars_published_to`; None: the public) with their weekly
+    hours, and their holidays and closures from today (project time zone) for `days` days, holiday
+    names in the current language; a holiday inside a closure is listed once, as the closure."""
     today = timezone.localdate(now)
     last = today + timedelta(days=days)
-    calendars = Calendar.objects.filter(is_public=True).order_by("name").prefetch_related(
+    calendars = calendars_published_to(user).order_by("name").prefetch_related(
         Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "open_minute")),
         Prefetch(
             "holidays",
@@ -164,6 +215,7 @@ def support_hours_published(*, now: datetime, days: int = 60) -> list[PublishedD
         closed = [PublishedClosedDay(h.date, h.date, h.name, "holiday") for h in calendar.upcoming_holidays]
         closed += [PublishedClosedDay(c.start_date, c.end_date, c.reason, c.kind) for c in calendar.upcoming_closures]
         closed.sort(key=lambda item: (item.start, item.end))
+        closed = _without_holidays_inside_closures(closed)
         is_open, next_opening = None, None
         try:
             is_open, next_opening = support_status(calendar=calendar, now=now)
@@ -181,6 +233,8 @@ def support_hours_published(*, now: datetime, days: int = 60) -> list[PublishedD
                 closed=closed,
                 is_open=is_open,
                 next_opening=next_opening,
+                zone_name=zone_name(calendar.time_zone),
+                opens_on=opening_day(next_opening, now),
             )
         )
     return desks

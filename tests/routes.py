@@ -70,6 +70,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     # Notifications: the bell and the list for agents and managers; marking read is POST only.
     "notifications:list": ({}, only(AGENTS)),
     "notifications:bell": ({}, only(AGENTS)),
+    "notifications:menu": ({}, only(AGENTS)),
     "notifications:mark_read": ({"pk": 1}, everyone(NOT_ALLOWED)),
     "notifications:mark_all_read": ({}, everyone(NOT_ALLOWED)),
     # The manager dashboard and the monthly reports (Müller's, demo customer number 10001).

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity
 from tickets.errors import AttachmentRefused
 from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
-from tickets.uploads import allowed_extensions, check_upload
+from tickets.uploads import allowed_extensions, check_upload, max_bytes, size_text
 
 SEVERITY_EXPLANATIONS = {
     Severity.SEVERE: _(
@@ -49,7 +49,24 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin:
-    """Splits the uploaded files into accepted ones and refusal messages."""
+    """Splits the uploaded files into accepted ones and refusal messages, and states the limits on
+    the field: the accepted types and the size limit in its help text, the limit in bytes and the
+    message for a file over it for the browser's check before the upload (`static/js/ticket_form.js`).
+    The input keeps its files across an htmx re-render of the form (`hx-preserve`)."""
+
+    def _describe_attachments(self) -> None:
+        field = self.fields["attachments"]
+        limit = size_text(max_bytes())
+        field.help_text = _("Accepted types: %(types)s. At most %(limit)s per file.") % {
+            "types": ", ".join(allowed_extensions()), "limit": limit,
+        }
+        field.widget.attrs.update({
+            "data-max-bytes": str(max_bytes()),
+            "data-max-label": limit,
+            "data-too-large": _("“%(name)s” was not attached: it is %(size)s, allowed are %(limit)s."),
+            "accept": ",".join(f".{extension}" for extension in allowed_extensions()),
+            "hx-preserve": "true",
+        })
 
     def _split_files(self) -> None:
         self.accepted_files, self.refused_files = [], []
@@ -62,7 +79,50 @@ class AttachmentsMixin:
                 self.accepted_files.append(uploaded)
 
 
-class TicketCreateForm(AttachmentsMixin, forms.Form):
+class CategoryRulesMixin:
+    """Fields a report needs only for some categories: `category_required` names them with their
+    message. It is the form's one rule: `clean` applies it, and the fields are marked required
+    (the asterisk, `required`, the message for an empty field) when the chosen category needs
+    them, and carry the categories that do (`data-required-for`), so the browser moves the marks
+    when the category changes before anything is submitted. The severity is shown only for those
+    categories (`data-shown-for`; without the script it stays visible and is ignored)."""
+
+    category_required: dict[str, str] = {}
+
+    def _apply_category_rules(self) -> None:
+        category = (self.data.get("category") if self.is_bound else None) or self.get_initial_for_field(
+            self.fields["category"], "category")
+        needed = category in CATEGORIES_WITH_SEVERITY
+        for name, message in self.category_required.items():
+            field = self.fields[name]
+            field.required = needed
+            field.error_messages["required"] = message
+            field.widget.attrs["data-required-for"] = categories_with_severity()
+        if "severity" in self.fields:  # asked only where it counts
+            self.fields["severity"].widget.attrs["data-shown-for"] = categories_with_severity()
+
+    def _check_category_rules(self, cleaned: dict) -> None:
+        category = cleaned.get("category")
+        if category in CATEGORIES_WITH_SEVERITY:
+            for name, message in self.category_required.items():
+                if not (cleaned.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, message)
+        elif category:
+            cleaned["severity"] = ""
+
+
+def categories_with_severity() -> str:
+    """The categories that need a severity (and the other fault fields), for the browser."""
+    return " ".join(sorted(CATEGORIES_WITH_SEVERITY))
+
+
+class TicketCreateForm(CategoryRulesMixin, AttachmentsMixin, forms.Form):
+    category_required = {
+        "severity": _("Please choose how severe the fault is."),
+        "affected_system": _("Please name the affected system or product."),
+        "occurring_since": _("Please tell us since when the fault occurs."),
+        "impact": _("Please describe the impact."),
+    }
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, initial=Category.FAULT)
     severity = forms.ChoiceField(
         label=_("How severe is the fault?"),
@@ -125,25 +185,12 @@ class TicketCreateForm(AttachmentsMixin, forms.Form):
         self.fields["severity"].choices = [
             (code, f"{label}: {SEVERITY_EXPLANATIONS[code]}") for code, label in Severity.choices
         ]
-        self.fields["attachments"].help_text = _("Accepted types: %(types)s.") % {
-            "types": ", ".join(allowed_extensions())
-        }
+        self._apply_category_rules()
+        self._describe_attachments()
 
     def clean(self):
         cleaned = super().clean()
-        category = cleaned.get("category")
-        if category in CATEGORIES_WITH_SEVERITY:
-            if not cleaned.get("severity"):
-                self.add_error("severity", _("Please choose how severe the fault is."))
-            for name, message in (
-                ("affected_system", _("Please name the affected system or product.")),
-                ("occurring_since", _("Please tell us since when the fault occurs.")),
-                ("impact", _("Please describe the impact.")),
-            ):
-                if not (cleaned.get(name) or "").strip() and name not in self.errors:
-                    self.add_error(name, message)
-        elif category:
-            cleaned["severity"] = ""
+        self._check_category_rules(cleaned)
         self._split_files()
         return cleaned
 
@@ -161,9 +208,7 @@ class ReplyForm(AttachmentsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _("Accepted types: %(types)s.") % {
-            "types": ", ".join(allowed_extensions())
-        }
+        self._describe_attachments()
 
     def clean(self):
         cleaned = super().clean()

@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import Role, User
-from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status
+from sla.choices import Category, Severity, SlaState, Status
 from tickets import transitions
 from tickets.choices import Channel
-from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm
+from tickets.forms import SEVERITY_EXPLANATIONS, CategoryRulesMixin, ReplyForm
 from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.models import WorkType
 from tickets.models.effort import MAX_MINUTES_PER_ENTRY
@@ -234,8 +234,13 @@ class TimeEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PhoneTicketForm(forms.Form):
+PLEASE_CHOOSE = [("", _("Please choose"))]
+
+
+class PhoneTicketForm(CategoryRulesMixin, forms.Form):
     """A call logged by an agent: who called, when the call came in, and what the report says."""
+
+    category_required = {"severity": _("Please choose how severe the fault is.")}
 
     requester = forms.ModelChoiceField(label=_("Caller"), queryset=None)
     reported_at = forms.DateTimeField(
@@ -245,8 +250,8 @@ class PhoneTicketForm(forms.Form):
         help_text=_("The SLA deadlines count from this moment. Not in the future, not before the contract started."),
     )
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, initial=Category.FAULT)
-    severity = forms.ChoiceField(label=_("Severity"), choices=ANY + list(Severity.choices), required=False,
-                                 help_text=_("Only for faults and data loss."))
+    severity = forms.ChoiceField(label=_("Severity"), choices=PLEASE_CHOOSE + list(Severity.choices),
+                                 required=False, help_text=_("Only for faults and data loss."))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("What the caller reported"), widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("Markdown is allowed."),
@@ -266,15 +271,12 @@ class PhoneTicketForm(forms.Form):
             .select_related("organisation").order_by("organisation__name", "last_name", "first_name")
         )
         self.fields["requester"].label_from_instance = lambda u: f"{u} · {u.organisation}"
-        self.fields["severity"].choices = ANY + [
+        self.fields["severity"].choices = PLEASE_CHOOSE + [
             (code, f"{label}: {SEVERITY_EXPLANATIONS[code]}") for code, label in Severity.choices
         ]
+        self._apply_category_rules()
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("category") in CATEGORIES_WITH_SEVERITY:
-            if not cleaned.get("severity"):
-                self.add_error("severity", _("Please choose how severe the fault is."))
-        else:
-            cleaned["severity"] = ""
+        self._check_category_rules(cleaned)
         return cleaned

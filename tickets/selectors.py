@@ -58,7 +58,7 @@ def tickets_for_customer(*, user, tab: str = TAB_OPEN, query: str = "") -> Query
     query = (query or "").strip()
     if query:
         tickets = tickets.filter(Q(reference__icontains=query) | Q(subject__icontains=query))
-    return tickets.select_related("requester").order_by("-last_activity_at", "-pk")
+    return tickets.select_related("requester", "sla_calendar").order_by("-last_activity_at", "-pk")
 
 
 def ticket_counts_for_customer(*, user, query: str = "") -> dict[str, int]:

@@ -27,6 +27,12 @@ def is_breached(kind: str, now: datetime) -> Q:
     return Q(**{f"{kind}_state": BREACHED}) | is_overdue(kind, now)
 
 
+def state_at(kind: str, now: datetime):
+    """The target's state at `now` (`clock.state_at`): breached once overdue, else as stored."""
+    return Case(When(is_overdue(kind, now), then=Value(BREACHED)), default=F(f"{kind}_state"),
+                output_field=models.CharField())
+
+
 def is_warned(kind: str, now: datetime) -> Q:
     """Open and past its warning instant."""
     return Q(**{f"{kind}_state": OPEN, f"{kind}_warning_at__lte": now})

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tickets.errors import AttachmentRefused
@@ -106,6 +107,29 @@ def max_bytes() -> int:
     return int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
 
 
+KILOBYTE, MEGABYTE = 1024, 1024 * 1024
+
+
+def size_text(size: int, *, beside: int | None = None) -> str:
+    """A size in the current language ("20 MB", "20,04 MB", "1,5 KB"), in the unit of the larger of
+    `size` and `beside`: whole units without decimals, else two. Shown `beside` another size (a
+    limit), with as many decimals as it takes that the two never read the same ("20.001 MB" beside
+    "20 MB", not "20.00 MB"); in bytes if even six do not tell them apart."""
+    larger = max(size, beside or 0)
+    unit, label = (MEGABYTE, _("%(size)s MB")) if larger >= MEGABYTE else (KILOBYTE, _("%(size)s KB"))
+    if larger < KILOBYTE:
+        return _("%(size)s bytes") % {"size": number_format(size, force_grouping=True)}
+    value = Decimal(size) / unit
+    if value == value.to_integral_value():
+        return label % {"size": number_format(value.to_integral_value(), decimal_pos=0)}
+    other = Decimal(beside) / unit if beside is not None else None
+    for places in range(2, 7):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown != other and shown != 0:
+            return label % {"size": number_format(shown, decimal_pos=places)}
+    return _("%(size)s bytes") % {"size": number_format(size, force_grouping=True)}
+
+
 def _is_program(head: bytes) -> bool:
     return head.removeprefix(_UTF8_BOM).startswith(_EXECUTABLE)
 
@@ -137,8 +161,8 @@ def check_upload(uploaded) -> CheckedUpload:
     size = uploaded.size or 0
     if size > max_bytes():
         raise AttachmentRefused(
-            _("“%(name)s” was not attached: it is %(size)s, the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(max_bytes())},
+            _("“%(name)s” was not attached: it is %(size)s, allowed are %(limit)s.")
+            % {"name": name, "size": size_text(size, beside=max_bytes()), "limit": size_text(max_bytes())},
             code="size",
             file_name=name,
         )

@@ -112,6 +112,12 @@ def is_breached(t, kind: str, now: datetime) -> bool:
     return state(t, kind) == BREACHED or is_overdue(t, kind, now)
 
 
+def state_at(t, kind: str, now: datetime) -> str:
+    """The target's state as seen at `now`: the stored state, but breached once overdue (what
+    every report shows, so a list of breaches and a ticket's row never disagree)."""
+    return BREACHED if is_overdue(t, kind, now) else state(t, kind)
+
+
 def is_warned(t, kind: str, now: datetime) -> bool:
     """Open and past its warning instant."""
     at = warning(t, kind)

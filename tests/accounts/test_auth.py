@@ -18,7 +18,20 @@ def test_wrong_password_shows_an_error_and_keeps_the_username(client, demo):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="customer"' in body
-    assert "Please enter a correct" in body
+    assert "The password was wrong, or there is no account with this user name." in body
+    assert "Please enter a correct" not in body
+
+
+def test_the_wrong_password_message_in_german_and_empty_fields_told_apart(client, settings):
+    from tests.factories import UserFactory
+
+    UserFactory(username="jürgen.größ")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    body = client.post(reverse("login"), {"username": "jürgen.größ", "password": "falsch"}).content.decode()
+    assert "Das Passwort war falsch, oder es gibt kein Konto mit diesem Benutzernamen." in body
+    empty = client.post(reverse("login"), {"username": "jürgen.größ", "password": ""}).content.decode()
+    assert "Das Passwort war falsch" not in empty
+    assert "Dieses Feld ist zwingend erforderlich." in empty
 
 
 def test_login_is_throttled_after_repeated_failures(client, demo, settings):

@@ -1,4 +1,5 @@
-"""CSV files: one per dashboard table, UTF-8 with BOM, ";" separated, numbers plain, every row."""
+"""CSV files: one per dashboard table, UTF-8 with BOM, numbers plain, every row; German: ";" and the
+decimal comma, English: "," and the decimal point."""
 
 import csv
 import io
@@ -41,7 +42,7 @@ def data():
     return {"müller": müller, "acme": acme}
 
 
-def download(client, table: str, params=None):
+def download(client, table: str, params=None, separator=","):
     with clock(NOW):
         response = client.get(reverse("dashboard:export", kwargs={"table": table}), params or LAST_WEEK)
     assert response.status_code == 200
@@ -50,7 +51,7 @@ def download(client, table: str, params=None):
     assert raw.startswith("\ufeff".encode())
     text = raw.decode("utf-8")[1:]
     assert "\r\n" in text
-    return response, list(csv.reader(io.StringIO(text), delimiter=";"))
+    return response, list(csv.reader(io.StringIO(text), delimiter=separator))
 
 
 def test_the_organisation_table_as_csv(client, manager, data):
@@ -94,8 +95,31 @@ def test_a_name_that_looks_like_a_formula_stays_text(client, manager):
     ],
 )
 def test_formula_cells_are_defused_and_numbers_stay_numbers(value, written):
-    text = exports.csv_text([[value, "Ende"]])
+    text = exports.csv_text([[value, "Ende"]], exports.INTERNATIONAL)
+    assert list(csv.reader(io.StringIO(text[1:]), delimiter=",")) == [[written, "Ende"]]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Decimal("-1.50"), "-1,50"),
+        (Decimal("83.3"), "83,3"),
+        (2.5, "2,5"),
+        (1234, "1234"),
+        ("=1+2", "'=1+2"),
+        ("Version 2.5", "Version 2.5"),  # text keeps its point
+    ],
+)
+def test_german_numbers_have_the_decimal_comma_and_stay_numbers(value, written):
+    text = exports.csv_text([[value, "Ende"]], exports.GERMAN)
     assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [[written, "Ende"]]
+
+
+def test_the_convention_follows_the_language():
+    assert exports.convention_for("de") == exports.GERMAN == exports.Convention(separator=";", decimal=",")
+    assert exports.convention_for("de-at") == exports.GERMAN
+    assert exports.convention_for("en") == exports.INTERNATIONAL == exports.Convention(separator=",", decimal=".")
+    assert exports.convention_for("fr") == exports.INTERNATIONAL
 
 
 def test_the_summary_as_csv_has_plain_numbers(client, manager, data):
@@ -135,9 +159,19 @@ def test_headers_are_in_the_users_language(client, manager, data):
     manager.language = "de"
     manager.save()
     client.force_login(manager)
-    _response, rows = download(client, "teams")
+    _response, rows = download(client, "teams", separator=";")
     assert rows[0][:3] == ["Team", "Gemeldete Tickets", "Reaktion eingehalten"]
     assert [row[0] for row in rows[1:]] == ["Kein Team", "1st level DE"]  # as many breaches, more at risk
+
+
+def test_german_figures_have_the_decimal_comma_for_german_excel(client, manager, data):
+    manager.language = "de"
+    manager.save()
+    client.force_login(manager)
+    _response, rows = download(client, "summary", separator=";")
+    figures = dict(rows[1:])
+    assert figures["Reaktions-SLA eingehalten (%)"] == "75,0"
+    assert figures["Median der Reaktionszeit (Stunden in Supportzeit)"] == "2,00"
 
 
 def test_an_invalid_filter_gives_no_csv_but_the_reason(client, manager):

@@ -21,7 +21,7 @@ from reports.monthly import (
 )
 from sla.models import Calendar, Contract, Policy
 from tests.factories import AgentFactory, OrganisationFactory, UserFactory
-from tests.reports.dashboard_data import berlin, make_ticket, reacted
+from tests.reports.dashboard_data import OPEN, berlin, make_ticket, reacted
 from tests.tickets.sla_helpers import clock
 from tickets.models import TimeEntry
 
@@ -31,11 +31,11 @@ NOW = berlin(2026, 12, 3, 10, 0)
 
 def test_effort_is_priced_from_the_exact_minutes_and_rounded_once():
     quarter = effort_price(minutes=75, hours_per_day=Decimal("8"), daily_rate=Decimal("960.00"))
-    assert (quarter.hours, quarter.days, quarter.amount) == (Decimal("1.25"), Decimal("0.1563"), Decimal("150.00"))
+    assert (quarter.hours, quarter.days, quarter.amount) == (Decimal("1.25"), Decimal("0.16"), Decimal("150.00"))
     minute = effort_price(minutes=1, hours_per_day=Decimal("8"), daily_rate=Decimal("960.00"))
-    assert (minute.hours, minute.days, minute.amount) == (Decimal("0.02"), Decimal("0.0021"), Decimal("2.00"))
+    assert (minute.hours, minute.days, minute.amount) == (Decimal("0.02"), Decimal("0.00"), Decimal("2.00"))
     day = effort_price(minutes=450, hours_per_day=Decimal("7.50"), daily_rate=Decimal("1000.00"))
-    assert (day.hours, day.days, day.amount) == (Decimal("7.50"), Decimal("1.0000"), Decimal("1000.00"))
+    assert (day.hours, day.days, day.amount) == (Decimal("7.50"), Decimal("1.00"), Decimal("1000.00"))
 
 
 def test_half_cents_round_up():
@@ -46,7 +46,7 @@ def test_half_cents_round_up():
 def test_without_a_rate_or_for_work_not_charged_there_is_no_amount():
     assert effort_price(minutes=60, hours_per_day=Decimal("8"), daily_rate=None).amount is None
     unpaid = effort_price(minutes=60, hours_per_day=Decimal("8"), daily_rate=Decimal("960"), charged=False)
-    assert (unpaid.days, unpaid.amount) == (Decimal("0.1250"), None)
+    assert (unpaid.days, unpaid.amount) == (Decimal("0.13"), None)  # 0.125, halves up
     assert effort_price(minutes=60, hours_per_day=None, daily_rate=None).days is None
 
 
@@ -91,14 +91,14 @@ def test_the_month_adds_up_per_contract_and_kind(setup):
               s.effort.amount) for s in report.sections]
     assert lines == [
         # 135 min = 2.25 h = 0.28125 days * 960 = 270.00
-        (Decimal("960.00"), REGULAR, 2, 135, Decimal("2.25"), Decimal("0.2813"), Decimal("270.00")),
+        (Decimal("960.00"), REGULAR, 2, 135, Decimal("2.25"), Decimal("0.28"), Decimal("270.00")),
         # 120 min = 2 h = 0.25 days * 960 = 240.00
-        (Decimal("960.00"), OUT_OF_HOURS, 1, 120, Decimal("2.00"), Decimal("0.2500"), Decimal("240.00")),
-        (Decimal("960.00"), NOT_CHARGED, 1, 30, Decimal("0.50"), Decimal("0.0625"), None),
+        (Decimal("960.00"), OUT_OF_HOURS, 1, 120, Decimal("2.00"), Decimal("0.25"), Decimal("240.00")),
+        (Decimal("960.00"), NOT_CHARGED, 1, 30, Decimal("0.50"), Decimal("0.06"), None),
         # 225 min = 3.75 h = 0.5 days * 1000 = 500.00
-        (Decimal("1000.00"), REGULAR, 1, 225, Decimal("3.75"), Decimal("0.5000"), Decimal("500.00")),
+        (Decimal("1000.00"), REGULAR, 1, 225, Decimal("3.75"), Decimal("0.50"), Decimal("500.00")),
         # 60 min = 1 h = 0.1333... days * 1000 = 133.33
-        (Decimal("1000.00"), OUT_OF_HOURS, 1, 60, Decimal("1.00"), Decimal("0.1333"), Decimal("133.33")),
+        (Decimal("1000.00"), OUT_OF_HOURS, 1, 60, Decimal("1.00"), Decimal("0.13"), Decimal("133.33")),
     ]
     assert report.total_amount == Decimal("1143.33") == sum(s.effort.amount for s in report.sections if s.charged)
     assert [e.minutes for e in report.entries_of(OUT_OF_HOURS)] == [120, 60]
@@ -115,6 +115,38 @@ def test_the_month_counts_its_tickets_and_sla(setup):
     assert [line.reference for line in report.breached] == [setup["late"].reference]
     assert [t.reference for t in report.tickets][:2] == [setup["ticket"].reference, setup["late"].reference]
     assert report.reaction_median_seconds == 16200
+
+
+def test_a_ticket_listed_under_breaches_shows_its_target_as_breached(setup):
+    # Reported on 27 November, the reaction due 6 hours later and not given: nothing has stored
+    # the breach yet (the state changes on events), but the month's breaches count it.
+    overdue = make_ticket(setup["müller"], reported_at=berlin(2026, 11, 27, 9), reaction_state=OPEN,
+                          reaction_target="6h", reaction_due_at=berlin(2026, 11, 27, 15),
+                          reaction_warning_at=berlin(2026, 11, 27, 13, 30), status="new")
+    report = monthly_report(organisation=setup["müller"], year=2026, month=11, now=NOW)
+
+    assert overdue.reference in [line.reference for line in report.breached]
+    row = next(t for t in report.tickets if t.reference == overdue.reference)
+    assert row.reaction == "Breached"
+    late = next(t for t in report.tickets if t.reference == setup["late"].reference)
+    assert (late.reaction, late.resolution) == ("Breached", "\u2013")
+    on_time = next(t for t in report.tickets if t.reference == setup["ticket"].reference)
+    assert on_time.reaction == "Met"
+    # Before its due instant the same ticket is open, in both places.
+    early = monthly_report(organisation=setup["müller"], year=2026, month=11, now=berlin(2026, 11, 27, 10))
+    assert overdue.reference not in [line.reference for line in early.breached]
+    assert next(t for t in early.tickets if t.reference == overdue.reference).reaction == "Open"
+
+
+def test_a_running_month_is_provisional(setup, client):
+    assert monthly_report(organisation=setup["müller"], year=2026, month=11, now=NOW).provisional is False
+    running = monthly_report(organisation=setup["müller"], year=2026, month=12, now=NOW)
+    assert running.provisional is True and running.as_of == NOW
+    # The last second of the month is still provisional, the first of the next one is not.
+    assert monthly_report(organisation=setup["müller"], year=2026, month=11,
+                          now=berlin(2026, 11, 30, 23, 59, 59)).provisional is True
+    assert monthly_report(organisation=setup["müller"], year=2026, month=11,
+                          now=berlin(2026, 12, 1, 0, 0)).provisional is False
 
 
 def test_effort_totals_take_any_time_entry_queryset(setup):
@@ -165,6 +197,28 @@ def test_the_printable_page_in_german(client, manager, setup):
     assert 'data-testid="total">1143,33&nbsp;€' in page
 
 
+def test_the_page_and_the_csv_mark_a_running_month_as_provisional(client, manager, setup):
+    client.force_login(manager)
+    with clock(NOW):
+        running = client.get(report_url(month=12)).content.decode()
+        ended = client.get(report_url()).content.decode()
+        csv_text = client.get(report_url(month=12, name="dashboard:monthly_csv")).content.decode("utf-8")
+    assert 'data-testid="provisional"' in running and "figures are provisional" in running
+    assert 'data-testid="provisional"' not in ended
+    first = next(csv.reader(io.StringIO(csv_text[1:]), delimiter=","))
+    assert first[-1] == "provisional: the month has not ended yet"
+
+
+def test_the_german_csv_has_the_decimal_comma(client, manager, setup):
+    manager.language = "de"
+    manager.save()
+    client.force_login(manager)
+    with clock(NOW):
+        text = client.get(report_url(name="dashboard:monthly_csv")).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert ["Bezahlte Arbeit in den Supportzeiten", "2", "135", "2,25", "8,00", "0,28", "960,00", "270,00"] in rows
+
+
 def test_the_report_as_csv(client, manager, setup):
     client.force_login(manager)
     with clock(NOW):
@@ -172,12 +226,12 @@ def test_the_report_as_csv(client, manager, setup):
     assert response["Content-Disposition"] == 'attachment; filename="report-10001-2026-11.csv"'
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=","))
     assert rows[0] == ["Monthly report", "Müller Maschinenbau GmbH", "10001", "2026-11"]
     effort = rows[rows.index(["Effort", "Time entries", "Minutes", "Hours", "Hours per day", "Days", "Daily rate",
                               "Amount"]):]
-    assert effort[1] == ["Paid work in support hours", "2", "135", "2.25", "8.00", "0.2813", "960.00", "270.00"]
-    assert effort[3] == ["Work not charged", "1", "30", "0.50", "8.00", "0.0625", "", ""]
+    assert effort[1] == ["Paid work in support hours", "2", "135", "2.25", "8.00", "0.28", "960.00", "270.00"]
+    assert effort[3] == ["Work not charged", "1", "30", "0.50", "8.00", "0.06", "", ""]
     assert effort[6] == ["Total amount", "", "", "", "", "", "", "1143.33"]
     assert ["2026-11-14", setup["ticket"].reference, setup["ticket"].subject, "Anja Böhm", "Analysis", "120",
             "2.00", "Paid out-of-hours work", "Samstag, Kasse 3"] in rows
@@ -193,7 +247,7 @@ def test_the_csv_carries_no_formula_a_customer_or_an_agent_typed(client, manager
     client.force_login(manager)
     with clock(NOW):
         text = client.get(report_url(name="dashboard:monthly_csv")).content.decode("utf-8")
-    cells = [cell for row in csv.reader(io.StringIO(text[1:]), delimiter=";") for cell in row]
+    cells = [cell for row in csv.reader(io.StringIO(text[1:]), delimiter=",") for cell in row]
     assert cells.count("'" + subject) == 3  # both time entries and the list of tickets
     assert subject not in cells
     assert "'=cmd\\|\" /C calc\"!A0" in cells  # defusedcsv also escapes the pipe of a DDE call

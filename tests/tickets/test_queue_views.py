@@ -232,7 +232,7 @@ def test_taking_from_the_queue_returns_to_the_same_queue_url(client, users, file
 
 @pytest.mark.parametrize(("now", "expected"), [
     # Friday 16:00 was the deadline and the German desk's closing time; Saturday it is still shut.
-    (datetime(2026, 11, 21, 11, 0, tzinfo=UTC), "überfällig seit 20.11.2026 16:00"),
+    (datetime(2026, 11, 21, 11, 0, tzinfo=UTC), "überfällig seit 20.11.2026, 16:00"),
     # Monday 10:30: an hour and a half of business time has passed since.
     (datetime(2026, 11, 23, 9, 30, tzinfo=UTC), "überfällig um 1 Std. 30 Min."),
 ])

@@ -112,6 +112,16 @@ def test_breached_overdue_warned_and_met_agree_with_the_clock(generated):
             assert rows.get(ticket.pk) == clock.met_at(ticket, kind, ticket.resolved_at, ticket.closed_at)
 
 
+def test_the_state_at_now_agrees_with_the_clock(generated):
+    for now in NOWS:
+        for kind in clock.KINDS:
+            rows = dict(Ticket.objects.annotate(now_state=expressions.state_at(kind, now))
+                        .values_list("pk", "now_state"))
+            assert rows == {t.pk: clock.state_at(t, kind, now) for t in generated}, (kind, now)
+            overdue = [t for t in generated if clock.is_overdue(t, kind, now)]
+            assert overdue and all(rows[t.pk] == clock.BREACHED for t in overdue)
+
+
 def test_the_stored_queue_columns_are_the_clocks_queue_position(generated):
     for ticket in generated:
         bucket, at = clock.queue_position(ticket, done=ticket.status in DONE_STATUSES)

@@ -112,3 +112,37 @@ def test_office_files_are_zip_containers():
     assert check_upload(upload("Tabelle.xlsx", b"PK\x03\x04rest")).extension == "xlsx"
     with pytest.raises(AttachmentRefused):
         check_upload(upload("Tabelle.xlsx", b"%PDF-1.4"))
+
+
+@pytest.mark.parametrize(
+    ("size", "beside", "english", "german"),
+    [
+        (20 * 1024 * 1024, None, "20 MB", "20 MB"),
+        (int(20.04 * 1024 * 1024), 20 * 1024 * 1024, "20.04 MB", "20,04 MB"),
+        (20 * 1024 * 1024 + 2000, 20 * 1024 * 1024, "20.002 MB", "20,002 MB"),  # not "20.00 MB" beside "20 MB"
+        (20 * 1024 * 1024 + 1, 20 * 1024 * 1024, "20.000001 MB", "20,000001 MB"),
+        (int(20.999 * 1024 * 1024), None, "21.00 MB", "21,00 MB"),
+        (1536, None, "1.50 KB", "1,50 KB"),
+        (1100, 1048, "1.07 KB", "1,07 KB"),
+        (900, None, "900 bytes", "900 bytes"),
+    ],
+)
+def test_sizes_are_precise_enough_to_differ_from_the_limit(size, beside, english, german):
+    from django.utils import translation
+
+    from tickets.uploads import size_text
+
+    with translation.override("en"):
+        assert size_text(size, beside=beside) == english
+    with translation.override("de"):
+        assert size_text(size, beside=beside).replace("Bytes", "bytes") == german
+
+
+def test_the_oversize_message_names_both_sizes_precisely(settings):
+    from django.utils import translation
+
+    settings.ATTACHMENT_MAX_MB = 20
+    big = upload("Protokoll.pdf", PDF + b"0" * (int(20.04 * 1024 * 1024) - len(PDF)))
+    with translation.override("en"), pytest.raises(AttachmentRefused) as refused:
+        check_upload(big)
+    assert refused.value.messages[0] == "“Protokoll.pdf” was not attached: it is 20.04 MB, allowed are 20 MB."

@@ -9,18 +9,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import access
 from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
-from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status
+from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status, TargetState
 from tickets import rules, selectors, services, sla_preview, transitions
 from tickets.choices import Channel
-from tickets.forms import SEVERITY_EXPLANATIONS, ReplyForm, TicketCreateForm, TicketSearchForm, new_idempotency_key
+from tickets.forms import (
+    SEVERITY_EXPLANATIONS,
+    ReplyForm,
+    TicketCreateForm,
+    TicketSearchForm,
+    new_idempotency_key,
+)
 from tickets.markdown import render_markdown
 from tickets.timeline import timeline_for
+from tickets.uploads import sanitize_filename
 
 from ._common import in_reader_time_zone, refusal
 
@@ -37,6 +46,9 @@ def ticket_list(request):
     tab = selectors.TAB_CLOSED if request.GET.get("tab") == selectors.TAB_CLOSED else selectors.TAB_OPEN
     tickets = selectors.tickets_for_customer(user=request.user, tab=tab, query=query)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for ticket in page.object_list:
+        ticket.promised = promised_deadline(ticket, now)
     return render(
         request,
         "tickets/customer/list.html",
@@ -48,8 +60,28 @@ def ticket_list(request):
             "counts": selectors.ticket_counts_for_customer(user=request.user, query=query),
             "can_file": access.can_file_tickets(request.user),
             "support_partner": request.user.organisation.support_partner if request.user.organisation else None,
+            "organisation": request.user.organisation,
         },
     )
+
+
+def promised_deadline(ticket, now) -> dict | None:
+    """The next deadline we promised for an open ticket, for the customers' list: the reaction
+    until somebody reacted, then the resolution (when the contract promises one and its clock
+    runs). `text` is in the desk's time zone, as on the ticket page, with the zone's name; None when
+    nothing is promised."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    zone = ZoneInfo(ticket.sla_calendar.time_zone) if ticket.sla_calendar_id else timezone.get_current_timezone()
+    if ticket.first_reaction_at is None and ticket.reaction_due_at:
+        kind, at = "reaction", ticket.reaction_due_at
+    elif ticket.resolution_due_at and ticket.resolution_state == TargetState.OPEN:
+        kind, at = "resolution", ticket.resolution_due_at
+    else:
+        return None
+    local = timezone.localtime(at, zone)
+    return {"kind": kind, "at": at, "overdue": at <= now,
+            "text": f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} {local.strftime('%Z')}"}
 
 
 def _promise(ticket, user) -> dict:
@@ -162,12 +194,18 @@ def ticket_preview(request):
 def ticket_create(request):
     user = request.user
     _filing_allowed(user)
+    files_lost: list[str] = []
     if request.method == "POST":
         form = TicketCreateForm(request.POST, request.FILES)
         if form.is_valid():
             ticket = _file(request, form)
             if ticket is not None:
+                if request.htmx:  # sent by the form's script (upload progress): the browser goes on
+                    return HttpResponseClientRedirect(reverse("tickets:detail", kwargs={"reference": ticket.reference}))
                 return redirect("tickets:detail", reference=ticket.reference)
+        if not request.htmx:
+            # A plain form cannot be sent back with its files; the script keeps them (hx-preserve).
+            files_lost = [sanitize_filename(f.name) for f in request.FILES.getlist("attachments")]
     else:
         form = TicketCreateForm(initial={"callback_phone": user.phone, "idempotency_key": new_idempotency_key()})
     data = form.data if form.is_bound else {}
@@ -177,6 +215,7 @@ def ticket_create(request):
         "tickets/customer/create.html",
         {
             "form": form,
+            "files_lost": files_lost,
             "support_partner": user.organisation.support_partner,
             **preview_context(
                 user=user,

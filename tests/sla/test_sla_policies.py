@@ -132,7 +132,7 @@ def test_one_statement_lookup_gives_complete_converted_instances(setup):
     pos.pause_statuses = ["waiting", "workaround"]
     pos.post_breach_after = "2h"
     pos.save()
-    policy_, _, _ = policy_target_for(organisation=setup["organisation"], category="fault", severity="severe",
+    policy_, _, _, _ = policy_target_for(organisation=setup["organisation"], category="fault", severity="severe",
                                       on=date(2026, 6, 1))
     stored = type(pos).objects.select_related("calendar").get(pk=pos.pk)
     for field in type(pos)._meta.concrete_fields:

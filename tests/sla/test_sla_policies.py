@@ -60,7 +60,7 @@ def test_removing_an_override_falls_back_to_the_contract_policy(setup):
 def test_ticket_targets_for_returns_the_policy_and_engine_targets(setup):
     targets = services.ticket_targets_for(organisation=setup["organisation"], category="fault", severity="minor",
                                           at=datetime(2026, 6, 1, tzinfo=BERLIN))
-    policy_, reaction, resolution = targets
+    policy_, reaction, resolution, next_reply = targets
     assert policy_ == setup["pos"]
     assert (str(reaction), str(resolution)) == ("1.5d", "10d")
     assert isinstance(reaction, engine.Target)

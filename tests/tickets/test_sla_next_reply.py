@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from escalation.models import Escalation
@@ -221,3 +222,18 @@ def test_a_ticket_without_contract_has_no_next_reply(desk, at):
     ticket = say(ticket, desk["agent"], berlin(23, 11), at)
     ticket = say(ticket, stranger, berlin(23, 12), at)
     assert (ticket.next_reply_target, ticket.next_reply_state, ticket.sla_state) == ("", "", SlaState.NONE)
+
+
+def test_the_workspace_shows_the_running_cycle_with_its_business_time(filed, desk, at, client):
+    ticket = say(filed, desk["agent"], berlin(23, 11), at)
+    say(ticket, desk["customer"], berlin(23, 12), at)
+    at(berlin(23, 13, 30))
+    desk["agent"].language = "en"
+    desk["agent"].save(update_fields=["language"])
+    client.force_login(desk["agent"])
+    response = client.get(reverse("tickets:workspace", kwargs={"reference": ticket.reference}))
+    assert response.status_code == 200
+    shown = {clock.kind: clock for clock in (row["clock"] for row in response.context["clocks"])}
+    assert (shown["next_reply"].used_seconds, shown["next_reply"].left_seconds) == (5400, 9000)
+    assert 'data-testid="sla-clock-next_reply"' in response.content.decode()
+    assert "Next reply" in response.content.decode()

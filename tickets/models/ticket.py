@@ -121,7 +121,8 @@ class Ticket(models.Model):
     resolution_warning_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
     # The earliest escalation level of an open target that has not fired yet (passed or not): the
     # escalation scan's cursor. The levels that fired are bits (`sla.engine.clock.level_bit`),
-    # written only by the escalation scan, whose escalation rows say once-ever.
+    # set only by the escalation scan, whose escalation rows say once-ever (a new next-reply cycle
+    # clears its own bits).
     next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True, db_index=True)
     escalations_fired = models.PositiveSmallIntegerField(_("escalation levels fired"), default=0, editable=False)
     # The next-reply target (docs/sla-semantics.md §8): its text (the policy's, snapshot like the

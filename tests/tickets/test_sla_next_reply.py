@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from escalation.models import Escalation
 from escalation.services import escalation_scan
+from notifications.kinds import notification_show
 from sla import services as sla_services
 from sla.choices import SlaState, Status, TargetState
 from tests.factories import AgentFactory, ContactFactory, OrganisationFactory
@@ -237,3 +238,19 @@ def test_the_workspace_shows_the_running_cycle_with_its_business_time(filed, des
     assert (shown["next_reply"].used_seconds, shown["next_reply"].left_seconds) == (5400, 9000)
     assert 'data-testid="sla-clock-next_reply"' in response.content.decode()
     assert "Next reply" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "level", "expected"), [
+    ("en", "warning", "The customer of HD-1 waits for an answer, due by Monday, 23 November 2026, 16:00 CET: "
+                      "1 h 0 min of support time left."),
+    ("en", "breach", "The customer of HD-1 waits for an answer that was due on Monday, 23 November 2026, 16:00 CET."),
+    ("de", "post_breach", "Der Kunde von HD-1 hat noch immer keine Antwort: Sie war am Montag, 23. November 2026, "
+                          "16:00 CET fällig."),
+])
+def test_next_reply_escalations_read_as_whole_sentences_in_both_languages(language, level, expected):
+    reader = AgentFactory(language=language)
+    payload = {"target": "next_reply", "level": level, "reference": "HD-1", "cycle": 2,
+               "due_at": utc(berlin(23, 16)).isoformat(), "level_at": utc(berlin(23, 15)).isoformat(),
+               "left_seconds": 3600}
+    with translation.override(language):
+        assert notification_show(kind="sla_escalation", payload=payload, reader=reader).text == expected

@@ -192,7 +192,7 @@ class MonthlyReport:
     tickets: list[MonthTicket]
     sections: list[EffortSection]
     entries: list[EntryLine] = field(default_factory=list)
-    next_reply: Compliance = Compliance(0, 0)
+    next_reply: Compliance = field(default_factory=lambda: Compliance(0, 0))
 
     @property
     def breaches(self) -> int:

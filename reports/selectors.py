@@ -262,8 +262,8 @@ def _group_rows(grouping: str, rows: list[dict]) -> list[GroupRow]:
 
 def dashboard_figures(*, flt: DashboardFilter, now: datetime, list_limit: int | None = 0) -> Figures:
     """The key figures, the charts' data and the tables per organisation, team and agent: one
-    query, one for the next-reply cycles, and one each for the names of the organisations, teams and agents in the tables (two
-    more on databases without percentile_cont).
+    query, one for the next-reply cycles, and one each for the names of the organisations, teams and
+    agents in the tables (two more on databases without percentile_cont).
 
     Groups without anything to show are left out; the tables list the most breaches first, then
     the most at risk, then by name. Every severity is listed, and every week of the period (a

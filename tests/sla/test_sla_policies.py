@@ -61,6 +61,7 @@ def test_ticket_targets_for_returns_the_policy_and_engine_targets(setup):
     targets = services.ticket_targets_for(organisation=setup["organisation"], category="fault", severity="minor",
                                           at=datetime(2026, 6, 1, tzinfo=BERLIN))
     policy_, reaction, resolution, next_reply = targets
+    assert next_reply is None
     assert policy_ == setup["pos"]
     assert (str(reaction), str(resolution)) == ("1.5d", "10d")
     assert isinstance(reaction, engine.Target)

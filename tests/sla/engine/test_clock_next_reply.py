@@ -23,10 +23,10 @@ def berlin(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, second, tzinfo=BERLIN)
 
 
-FILED = berlin(23, 10)
+FILED, REACTED = berlin(23, 10), berlin(23, 11)
 
 
-def ticket(next_reply: str = "4h", *, reacted_at: datetime | None = berlin(23, 11), post_breach: str = ""):
+def ticket(next_reply: str = "4h", *, reacted_at: datetime | None = REACTED, post_breach: str = ""):
     """The bookkeeping as filing leaves it, with the first reaction (an agent's reply) at 11:00."""
     t = SimpleNamespace(reported_at=FILED, first_reaction_at=None, warning_threshold_percent=75,
                         post_breach_after=post_breach, sla_state="", next_escalation_at=None, escalations_fired=0)

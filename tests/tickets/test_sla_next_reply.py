@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,6 +21,7 @@ from escalation.services import escalation_scan
 from notifications.kinds import notification_show
 from sla import services as sla_services
 from sla.choices import SlaState, Status, TargetState
+from sla.models import SlaChange
 from tests.factories import AgentFactory, ContactFactory, OrganisationFactory
 from tests.sla.factories import contract, nrw_calendar
 from tickets import services
@@ -254,3 +256,15 @@ def test_next_reply_escalations_read_as_whole_sentences_in_both_languages(langua
                "left_seconds": 3600}
     with translation.override(language):
         assert notification_show(kind="sla_escalation", payload=payload, reader=reader).text == expected
+
+
+def test_a_policy_target_refuses_a_malformed_next_reply_target_and_audits_a_change(desk):
+    with pytest.raises(ValidationError) as refused:
+        sla_services.policy_target_set(policy=desk["policy"], severity="severe", reaction_target="6h",
+                                       next_reply_target="4 Stunden")
+    assert list(refused.value.message_dict) == ["next_reply_target"]
+    row = sla_services.policy_target_set(policy=desk["policy"], severity="severe", reaction_target="6h",
+                                         next_reply_target="120m")
+    assert row.next_reply_target == "2h"  # the engine's canonical notation
+    change = SlaChange.objects.filter(object_kind="policy_target", object_id=row.pk, action="changed").latest("pk")
+    assert (change.old_values["next_reply_target"], change.new_values["next_reply_target"]) == ("4h", "2h")

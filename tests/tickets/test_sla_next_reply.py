@@ -26,6 +26,7 @@ from tests.factories import AgentFactory, ContactFactory, OrganisationFactory
 from tests.sla.factories import contract, nrw_calendar
 from tickets import services
 from tickets.models import NextReplyCycle, Ticket, TicketEvent
+from tickets.timeline import describe, timeline_extra_items
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -200,6 +201,9 @@ def test_a_severity_change_recomputes_the_running_cycle_from_its_start(filed, de
     assert NextReplyCycle.objects.get(ticket=ticket).due_at == berlin(24, 12)
     event = TicketEvent.objects.filter(ticket=ticket, code="severity_changed").get()
     assert "next_reply_due_at" in event.payload["deadlines"]
+    with translation.override("en"):
+        text = describe(event, "Agent")
+    assert "Next-reply deadline: Monday, 23 November 2026, 16:00 CET → Tuesday, 24 November 2026, 12:00 CET." in text
 
 
 def test_a_policy_without_next_reply_target_drops_a_running_cycle_at_a_severity_change(filed, desk, at):
@@ -268,3 +272,12 @@ def test_a_policy_target_refuses_a_malformed_next_reply_target_and_audits_a_chan
     assert row.next_reply_target == "2h"  # the engine's canonical notation
     change = SlaChange.objects.filter(object_kind="policy_target", object_id=row.pk, action="changed").latest("pk")
     assert (change.old_values["next_reply_target"], change.new_values["next_reply_target"]) == ("4h", "2h")
+
+
+def test_the_workspace_timeline_names_each_next_reply_escalation_with_its_cycle(filed, desk, at):
+    ticket = say(filed, desk["agent"], berlin(23, 11), at)
+    say(ticket, desk["customer"], berlin(23, 12), at)
+    escalation_scan(now=berlin(23, 16))
+    texts = [item.text for item in timeline_extra_items(ticket=ticket) if item.icon == "bell"]
+    assert texts == ["Escalation: the answer to the customer's message (cycle 1) is due soon.",
+                     "Escalation: the answer to the customer's message (cycle 1) is overdue."]

@@ -9,6 +9,7 @@ Setting: a de-nrw-standard-like calendar, severe = reaction 6h / next reply 4h, 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from escalation.kinds import mail_context
 from escalation.models import Escalation
 from escalation.services import escalation_scan
 from notifications.kinds import notification_show
@@ -281,3 +283,15 @@ def test_the_workspace_timeline_names_each_next_reply_escalation_with_its_cycle(
     texts = [item.text for item in timeline_extra_items(ticket=ticket) if item.icon == "bell"]
     assert texts == ["Escalation: the answer to the customer's message (cycle 1) is due soon.",
                      "Escalation: the answer to the customer's message (cycle 1) is overdue."]
+
+
+def test_a_next_reply_escalation_mail_has_a_subject_and_headline(filed, desk):
+    reader = AgentFactory(language="en")
+    payload = {"target": "next_reply", "level": "breach", "reference": filed.reference, "cycle": 1,
+               "due_at": utc(berlin(23, 16)).isoformat(), "level_at": utc(berlin(23, 16)).isoformat()}
+    mail = SimpleNamespace(payload=payload, ticket=filed, recipient=reader, key="sla-escalation:1:1")
+    with translation.override("en"):
+        context = mail_context(mail)
+    assert context["subject"] == (f"[{filed.reference}] Answer to the customer overdue "
+                                  f"(Monday, 23 November 2026, 16:00 CET): {filed.subject}")
+    assert context["headline"].startswith(f"The customer of {filed.reference} waits for an answer")

@@ -3,7 +3,8 @@ its mail (templates `escalation/email/sla_escalation*`). Registered with `notifi
 `escalation.apps`.
 
 Payload (written by `escalation.services`):
-    target        "reaction" | "resolution"
+    target        "reaction" | "resolution" | "next_reply"
+    cycle         next_reply only: the cycle the level belongs to
     level         "warning" | "breach" | "post_breach"
     reference     the ticket's reference
     due_at        the target's due instant (the ticket's `reaction_due_at` / `resolution_due_at`
@@ -43,11 +44,19 @@ TEXTS = {
     (BREACH, "resolution"): gettext_lazy("The resolution deadline of %(reference)s passed on %(due)s."),
     (POST_BREACH, "reaction"): gettext_lazy("%(reference)s still has no reaction: it was due on %(due)s."),
     (POST_BREACH, "resolution"): gettext_lazy("%(reference)s is still not resolved: it was due on %(due)s."),
+    (WARNING, "next_reply"): gettext_lazy(
+        "The customer of %(reference)s waits for an answer, due by %(due)s: %(left)s of support time left."
+    ),
+    (BREACH, "next_reply"): gettext_lazy("The customer of %(reference)s waits for an answer that was due on %(due)s."),
+    (POST_BREACH, "next_reply"): gettext_lazy(
+        "The customer of %(reference)s still has no answer: it was due on %(due)s."
+    ),
 }
 # A warning whose business time left is unknown (the engine could not measure it).
 TEXTS_WITHOUT_LEFT = {
     (WARNING, "reaction"): gettext_lazy("The reaction to %(reference)s is due by %(due)s."),
     (WARNING, "resolution"): gettext_lazy("The resolution of %(reference)s is due by %(due)s."),
+    (WARNING, "next_reply"): gettext_lazy("The customer of %(reference)s waits for an answer, due by %(due)s."),
 }
 # Old rows whose due instant is unknown (see the module's docstring).
 TEXTS_WITHOUT_DUE = {
@@ -63,6 +72,11 @@ SUBJECTS = {
     (BREACH, "resolution"): gettext_lazy("[%(reference)s] Resolution deadline missed (%(due)s): %(subject)s"),
     (POST_BREACH, "reaction"): gettext_lazy("[%(reference)s] Still no reaction (due %(due)s): %(subject)s"),
     (POST_BREACH, "resolution"): gettext_lazy("[%(reference)s] Still not resolved (due %(due)s): %(subject)s"),
+    (WARNING, "next_reply"): gettext_lazy("[%(reference)s] Answer to the customer due by %(due)s: %(subject)s"),
+    (BREACH, "next_reply"): gettext_lazy("[%(reference)s] Answer to the customer overdue (%(due)s): %(subject)s"),
+    (POST_BREACH, "next_reply"): gettext_lazy(
+        "[%(reference)s] Customer still without an answer (due %(due)s): %(subject)s"
+    ),
 }
 SUBJECTS_WITHOUT_DUE = {
     (WARNING, "reaction"): gettext_lazy("[%(reference)s] Reaction due soon: %(subject)s"),

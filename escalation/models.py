@@ -1,6 +1,7 @@
-"""Escalations: each level that fired for a ticket's target, once ever.
+"""Escalations: each level that fired for a ticket's target, once ever (a next-reply level: once
+per cycle).
 
-The UNIQUE constraint on (ticket, target, level) is the exactly-once guarantee: whoever inserts
+The UNIQUE constraint on (ticket, target, level, cycle) is the exactly-once guarantee: whoever inserts
 the row acts (notifications, mails); anyone else finds it there and does nothing."""
 
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 class EscalationTarget(models.TextChoices):
     REACTION = "reaction", pgettext_lazy("SLA target", "Reaction")
     RESOLUTION = "resolution", pgettext_lazy("SLA target", "Resolution")
+    NEXT_REPLY = "next_reply", pgettext_lazy("SLA target", "Next reply")
 
 
 class EscalationLevel(models.TextChoices):
@@ -27,6 +29,9 @@ class Escalation(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=EscalationLevel.choices)
     due_at = models.DateTimeField(_("due at"), help_text=_("When the level fell due (not when the scan noticed)."))
     fired_at = models.DateTimeField(_("fired at"))
+    # The next-reply cycle the level belongs to (0 for the reaction and the resolution): a
+    # next-reply level fires once per cycle.
+    cycle = models.PositiveIntegerField(_("cycle"), default=0, db_default=0)
 
     class Meta:
         # The table keeps the name it had when escalations lived in `sla` (moved without copying:
@@ -36,7 +41,9 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         ordering = ["ticket", "due_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "target", "level"], name="sla_escalation_once_per_level"),
+            models.UniqueConstraint(
+                fields=["ticket", "target", "level", "cycle"], name="sla_escalation_once_per_level_and_cycle"
+            ),
         ]
 
     def __str__(self) -> str:

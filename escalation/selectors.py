@@ -17,7 +17,14 @@ def _text(escalation: Escalation) -> str:
         ("resolution", "warning"): _("Escalation: the resolution deadline is close."),
         ("resolution", "breach"): _("Escalation: the resolution deadline was missed."),
         ("resolution", "post_breach"): _("Escalation: the resolution deadline is still missed."),
+        ("next_reply", "warning"): _("Escalation: the answer to the customer's message (cycle %(cycle)d) is due soon."),
+        ("next_reply", "breach"): _("Escalation: the answer to the customer's message (cycle %(cycle)d) is overdue."),
+        ("next_reply", "post_breach"): _(
+            "Escalation: the answer to the customer's message (cycle %(cycle)d) is still overdue."
+        ),
     }
+    if escalation.target == "next_reply" and (escalation.target, escalation.level) in texts:
+        return texts[(escalation.target, escalation.level)] % {"cycle": escalation.cycle}
     return texts.get((escalation.target, escalation.level), f"{escalation.target} {escalation.level}")
 
 

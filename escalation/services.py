@@ -198,6 +198,8 @@ class _Scan:
             "level_at": escalation.due_at.isoformat(),
             "reference": ticket.reference,
         }
+        if escalation.cycle:
+            payload["cycle"] = escalation.cycle
         if escalation.level == EscalationLevel.WARNING:
             payload["left_seconds"] = self._business_seconds(ticket, escalation.due_at, due)
         return payload

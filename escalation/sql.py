@@ -14,7 +14,7 @@ from .models import Escalation
 from .schedule import Level
 
 _CHUNK = 1000
-_CONFLICT = "ON CONFLICT (ticket_id, target, level) DO NOTHING RETURNING id, ticket_id, target, level"
+_CONFLICT = "ON CONFLICT (ticket_id, target, level, cycle) DO NOTHING RETURNING id, ticket_id, target, level, cycle"
 
 
 class Escalated(NamedTuple):
@@ -26,6 +26,7 @@ class Escalated(NamedTuple):
     level: str
     due_at: datetime
     fired_at: datetime
+    cycle: int = 0  # the next-reply cycle (0 for the reaction and the resolution)
 
 
 def escalations_insert(candidates: list[tuple[int, Level]], now: datetime) -> list[Escalated]:
@@ -34,15 +35,16 @@ def escalations_insert(candidates: list[tuple[int, Level]], now: datetime) -> li
     if not candidates:
         return []
     table = connection.ops.quote_name(Escalation._meta.db_table)
-    due = {(ticket_id, level.target, level.level): level.at for ticket_id, level in candidates}
+    due = {(ticket_id, level.target, level.level, level.cycle): level.at for ticket_id, level in candidates}
     rows: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            columns = [list(c) for c in zip(*[(t, lv.target, lv.level, lv.at) for t, lv in candidates], strict=True)]
+            columns = [list(c) for c in zip(*[(t, lv.target, lv.level, lv.at, lv.cycle) for t, lv in candidates],
+                                            strict=True)]
             cursor.execute(
-                f"INSERT INTO {table} (ticket_id, target, level, due_at, fired_at) "  # noqa: S608
-                "SELECT t, g, l, d, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[]) "
-                f"AS v(t, g, l, d) {_CONFLICT}",
+                f"INSERT INTO {table} (ticket_id, target, level, due_at, cycle, fired_at) "  # noqa: S608
+                "SELECT t, g, l, d, c, %s FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[], "
+                f"%s::integer[]) AS v(t, g, l, d, c) {_CONFLICT}",
                 [now, *columns],
             )
             rows = cursor.fetchall()
@@ -52,14 +54,15 @@ def escalations_insert(candidates: list[tuple[int, Level]], now: datetime) -> li
                 chunk = candidates[start:start + _CHUNK]
                 params: list = []
                 for ticket_id, level in chunk:
-                    params += [ticket_id, level.target, level.level, adapt(level.at), adapt(now)]
-                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+                    params += [ticket_id, level.target, level.level, adapt(level.at), level.cycle, adapt(now)]
+                values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
                 cursor.execute(
-                    f"INSERT INTO {table} (ticket_id, target, level, due_at, fired_at) VALUES {values} {_CONFLICT}",  # noqa: S608
+                    f"INSERT INTO {table} (ticket_id, target, level, due_at, cycle, fired_at) "  # noqa: S608
+                    f"VALUES {values} {_CONFLICT}",
                     params,
                 )
                 rows += cursor.fetchall()
-    inserted = [Escalated(pk, t, g, lv, due[(t, g, lv)], now) for pk, t, g, lv in rows]
+    inserted = [Escalated(pk, t, g, lv, due[(t, g, lv, c)], now, c) for pk, t, g, lv, c in rows]
     inserted.sort(key=lambda escalation: (escalation.ticket_id, escalation.due_at))
     return inserted
 

@@ -83,6 +83,9 @@ def figures_for(summary: Summary) -> list[Figure]:
         Figure("resolution", _("Resolution SLA met"), _formatted(summary.resolution.percent, 1, "\u00a0%"),
                _("%(met)d of %(decided)d resolutions with a target") % {
                    "met": summary.resolution.met, "decided": summary.resolution.decided}),
+        Figure("next-reply", _("Next-reply SLA met"), _formatted(summary.next_reply.percent, 1, "\u00a0%"),
+               _("%(met)d of %(decided)d answers to customer messages") % {
+                   "met": summary.next_reply.met, "decided": summary.next_reply.decided}),
         Figure("breaches", _("Breaches"), str(summary.breaches),
                ngettext("in %(count)d ticket", "in %(count)d tickets", summary.breached_tickets)
                % {"count": summary.breached_tickets}),

@@ -195,10 +195,11 @@ class MonthlyReport:
     entries: list[EntryLine] = field(default_factory=list)
     as_of: datetime | None = None  # when the figures were read
     provisional: bool = False  # the month has not ended yet: its figures can still change
+    next_reply: Compliance = field(default_factory=lambda: Compliance(0, 0))
 
     @property
     def breaches(self) -> int:
-        return self.reaction.breached + self.resolution.breached
+        return self.reaction.breached + self.resolution.breached + self.next_reply.breached
 
     @property
     def reaction_median_hours(self) -> Decimal | None:
@@ -274,6 +275,7 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
         open_now=counts["open_now"],
         reaction=summary.reaction,
         resolution=summary.resolution,
+        next_reply=summary.next_reply,
         reaction_median_seconds=summary.reaction_median_seconds,
         breached=dashboard_breached_tickets(flt=flt, now=now, limit=None),
         tickets=month_tickets,

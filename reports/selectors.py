@@ -6,8 +6,10 @@ Definitions (docs/reports.md; the decision rules are in `outcomes`):
 - reaction SLA met % = met / (met + breached) over the reaction targets decided in the period,
   rounded to one decimal (halves up); None when nothing was decided. The same for the resolution
   target, which only tickets whose contract promises a resolution time have.
-- breaches = targets (reaction and resolution counted separately) breached in the period, i.e.
-  whose due instant passed in the period without being met.
+- next-reply SLA met % = the same over the next-reply cycles decided in the period (`next_reply`:
+  their rows, one query).
+- breaches = targets (reaction, resolution and next-reply cycles counted separately) breached in
+  the period, i.e. whose due instant passed in the period without being met.
 - at risk now, open backlog, backlog by age: the open tickets now (not limited by the period).
 - reaction time: the business time the first reaction took (`reaction_business_seconds`, on the
   ticket's desk calendar) of the reactions given in the period; median and 90th percentile as
@@ -17,7 +19,7 @@ Definitions (docs/reports.md; the decision rules are in `outcomes`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,6 +41,7 @@ from .lists import (  # noqa: F401 (the lists are part of the selectors' interfa
     dashboard_at_risk_tickets,
     dashboard_breached_tickets,
 )
+from .next_reply import next_reply_counts
 from .outcomes import REACTION, RESOLUTION, TARGETS
 from .percentiles import percentile_by_offset, whole_seconds
 
@@ -101,10 +104,11 @@ class Summary:
     reaction_median_seconds: int | None
     reaction_p90_seconds: int | None
     backlog_by_age: list[AgeBucket]
+    next_reply: Compliance = Compliance(0, 0)
 
     @property
     def breaches(self) -> int:
-        return self.reaction.breached + self.resolution.breached
+        return self.reaction.breached + self.resolution.breached + self.next_reply.breached
 
     @property
     def reaction_median_hours(self) -> Decimal | None:
@@ -258,8 +262,8 @@ def _group_rows(grouping: str, rows: list[dict]) -> list[GroupRow]:
 
 def dashboard_figures(*, flt: DashboardFilter, now: datetime, list_limit: int | None = 0) -> Figures:
     """The key figures, the charts' data and the tables per organisation, team and agent: one
-    query, and one each for the names of the organisations, teams and agents in the tables (two
-    more on databases without percentile_cont).
+    query, one for the next-reply cycles, and one each for the names of the organisations, teams and
+    agents in the tables (two more on databases without percentile_cont).
 
     Groups without anything to show are left out; the tables list the most breaches first, then
     the most at risk, then by name. Every severity is listed, and every week of the period (a
@@ -271,7 +275,7 @@ def dashboard_figures(*, flt: DashboardFilter, now: datetime, list_limit: int | 
             lists[row["grouping"]].append(int(row["keys"][0]))
         else:
             by_grouping[row["grouping"]].append(row)
-    summary = _summary(flt, by_grouping["all"][0])
+    summary = replace(_summary(flt, by_grouping["all"][0]), next_reply=Compliance(*next_reply_counts(flt=flt, now=now)))
     weekly = {
         target: {scan.as_date(row["keys"][0]): _compliance(row, target) for row in by_grouping[f"{target}_week"]}
         for target in TARGETS
@@ -317,8 +321,8 @@ def dashboard_rows(*, flt: DashboardFilter, now: datetime, by: str) -> list[Grou
 
 
 def dashboard(*, flt: DashboardFilter, now: datetime) -> Dashboard:
-    """Everything the dashboard page shows: a fixed number of queries whatever the data (seven;
-    nine on databases without percentile_cont). The scan also picks the tickets of the two lists,
+    """Everything the dashboard page shows: a fixed number of queries whatever the data (eight;
+    ten on databases without percentile_cont). The scan also picks the tickets of the two lists,
     which are then read by primary key."""
     figures = dashboard_figures(flt=flt, now=now, list_limit=LIST_ROWS)
     return Dashboard(

@@ -311,7 +311,8 @@ class PolicyAdmin(admin.ModelAdmin):
                 services.policy_target_remove(target=_fresh(target_form.instance), **by)
             row = services.policy_target_set(policy=form.instance, severity=data["severity"],
                                              reaction_target=data["reaction_target"],
-                                             resolution_target=data["resolution_target"], **by)
+                                             resolution_target=data["resolution_target"],
+                                             next_reply_target=data.get("next_reply_target", ""), **by)
             (changed.append((row, target_form.changed_data)) if target_form.instance.pk else new.append(row))
             target_form.instance = row
         _record(formset, new, changed, deleted)

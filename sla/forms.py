@@ -104,7 +104,11 @@ class PolicyTargetForm(forms.ModelForm):
     resolution_target = TargetFormField(
         label=_("resolution target"), required=False, help_text=_("Only where the SLA promises one.")
     )
+    next_reply_target = TargetFormField(
+        label=_("next-reply target"), required=False,
+        help_text=_("Each customer message after the first reaction is answered within it (e.g. 4h)."),
+    )
 
     class Meta:
         model = PolicyTarget
-        fields = ["severity", "reaction_target", "resolution_target"]
+        fields = ["severity", "reaction_target", "resolution_target", "next_reply_target"]

@@ -48,7 +48,8 @@ def _policy_statement(names: rawsql.Names) -> str:
     n = names.column
     return f"""
 SELECT {names.select(Policy, "p")}, {names.select(Calendar, "c")},
-       {n("t", PolicyTarget, "reaction_target")}, {n("t", PolicyTarget, "resolution_target")}
+       {n("t", PolicyTarget, "reaction_target")}, {n("t", PolicyTarget, "resolution_target")},
+       {n("t", PolicyTarget, "next_reply_target")}
 FROM {names.table(Policy)} p
 JOIN {names.table(Calendar)} c ON {n("c", Calendar, "pk")} = {n("p", Policy, "calendar")}
 LEFT JOIN {names.table(PolicyTarget)} t
@@ -68,16 +69,16 @@ WHERE {n("p", Policy, "pk")} = (
 
 
 def _governing(*, organisation, category: str, on: date, severity: str | None):
-    """(policy with its calendar, reaction target text or None, resolution target text or None),
-    or None without a valid contract."""
+    """(policy with its calendar, reaction target text or None, resolution target text or None,
+    next-reply target text or None), or None without a valid contract."""
     using = router.db_for_read(Policy)
     found = rawsql.fetch_one(_policy_statement(using), [severity, category, organisation.pk, on, on],
                              [Policy, Calendar], using=using)
     if found is None:
         return None
-    policy, calendar, reaction, resolution = found
+    policy, calendar, reaction, resolution, next_reply = found
     policy.calendar = calendar
-    return policy, reaction, resolution
+    return policy, reaction, resolution, next_reply
 
 
 def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
@@ -89,8 +90,8 @@ def policy_for(*, organisation, category: str, at: datetime) -> Policy | None:
     return None if found is None else found[0]
 
 
-def policy_target_for(*, organisation, category: str, severity: str, on: date) -> tuple[Policy, str, str] | None:
-    """(policy with its calendar loaded, reaction target text, resolution target text) for a ticket
+def policy_target_for(*, organisation, category: str, severity: str, on: date) -> tuple[Policy, str, str, str] | None:
+    """(policy with its calendar loaded, reaction, resolution and next-reply target texts) for a ticket
     of `category` and `severity` of `organisation` on the local date `on`, by the rule of
     `policy_for`; None without a valid contract or without a target for the severity."""
     found = _governing(organisation=organisation, category=category, on=on, severity=severity)

@@ -19,13 +19,14 @@ from sla.engine.clock import whole_second
 
 logger = logging.getLogger(__name__)
 
-REACTION, RESOLUTION = "reaction", "resolution"
-LABELS = {REACTION: gettext_lazy("Reaction"), RESOLUTION: gettext_lazy("Resolution")}
+REACTION, RESOLUTION, NEXT_REPLY = "reaction", "resolution", "next_reply"
+LABELS = {REACTION: gettext_lazy("Reaction"), RESOLUTION: gettext_lazy("Resolution"),
+          NEXT_REPLY: gettext_lazy("Next reply")}
 
 
 @dataclass(frozen=True)
 class SlaClock:
-    kind: str  # "reaction" or "resolution"
+    kind: str  # "reaction", "resolution" or "next_reply"
     label: str
     target: str  # the target text, e.g. "6h" or "1.5d"
     state: str  # TargetState code, "overdue" for an open target past its deadline
@@ -91,8 +92,28 @@ def _resolution(ticket, business, now: datetime) -> SlaClock:
     )
 
 
+def _next_reply(ticket, business, now: datetime) -> SlaClock:
+    """The current (or last) next-reply cycle: from the customer's message to the agent's answer,
+    its pauses left out."""
+    state, due = ticket.next_reply_state, ticket.next_reply_due_at
+    if state in (TargetState.MET, TargetState.BREACHED):
+        used = ticket.next_reply_business_seconds
+        left = None
+    else:
+        end = ticket.next_reply_paused_since or now
+        used = _between(business, ticket.next_reply_started_at, end)
+        if used is not None:
+            used = max(0, used - (ticket.next_reply_paused_seconds or 0))
+        left = _between(business, end, due) if due else None
+        if state == TargetState.OPEN and due is not None and due <= now and left is not None:
+            left = min(left, -1)
+    return SlaClock(NEXT_REPLY, str(LABELS[NEXT_REPLY]), ticket.next_reply_target, state, due, used, left,
+                    paused=state == TargetState.PAUSED)
+
+
 def sla_clocks_for(*, ticket, now: datetime) -> list[SlaClock]:
-    """The ticket's reaction and resolution clocks (only the targets it has)."""
+    """The ticket's reaction and resolution clocks and its current next-reply cycle (only the
+    targets it has)."""
     business = _business(ticket)
     if business is None:
         return []
@@ -101,6 +122,8 @@ def sla_clocks_for(*, ticket, now: datetime) -> list[SlaClock]:
         clocks.append(_reaction(ticket, business, now))
     if ticket.resolution_state:
         clocks.append(_resolution(ticket, business, now))
+    if ticket.next_reply_state:
+        clocks.append(_next_reply(ticket, business, now))
     return clocks
 
 

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from sla.engine import clock
 
 OPEN, MET, BREACHED, PAUSED = clock.OPEN, clock.MET, clock.BREACHED, clock.PAUSED
-REACTION, RESOLUTION, KINDS = clock.REACTION, clock.RESOLUTION, clock.KINDS
+REACTION, RESOLUTION, NEXT_REPLY, KINDS = clock.REACTION, clock.RESOLUTION, clock.NEXT_REPLY, clock.KINDS
 DONE_STATUSES = ("resolved", "closed")  # sla.choices.Status.RESOLVED / CLOSED (frozen in migration 0006)
 
 
@@ -46,21 +46,28 @@ def met_at(kind: str):
 
 
 def _any(make, now: datetime) -> Q:
-    return make(REACTION, now) | make(RESOLUTION, now)
+    q = Q()
+    for kind in KINDS:
+        q |= make(kind, now)
+    return q
+
+
+def _any_state(value: str) -> Q:
+    return Q(reaction_state=value) | Q(resolution_state=value) | Q(next_reply_state=value)
 
 
 def sla_state_q(state: str, now: datetime) -> Q:
     """The tickets whose SLA state at `now` (`clock.sla_state`) is `state`."""
-    no_target = Q(reaction_state="", resolution_state="")
+    no_target = Q(reaction_state="", resolution_state="", next_reply_state="")
     breached, warned = _any(is_breached, now), _any(is_warned, now)
-    running = Q(reaction_state=OPEN) | Q(resolution_state=OPEN)
+    running, paused = _any_state(OPEN), _any_state(PAUSED)
     rules = {
         clock.NONE: no_target,
         clock.BREACHED: breached,
         clock.AT_RISK: warned & ~breached,
         clock.ON_TRACK: running & ~breached & ~warned,
-        clock.PAUSED: Q(resolution_state=PAUSED) & ~no_target & ~breached & ~running,
-        clock.STATE_MET: ~no_target & ~breached & ~running & ~Q(resolution_state=PAUSED),
+        clock.PAUSED: paused & ~no_target & ~breached & ~running,
+        clock.STATE_MET: ~no_target & ~breached & ~running & ~paused,
     }
     return rules[state]
 

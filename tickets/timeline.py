@@ -202,6 +202,7 @@ def _deadlines_moved(text: str, deadlines: dict | None) -> str:
     for name, sentence in (
         ("reaction_due_at", _("Reaction deadline: %(old)s → %(new)s.")),
         ("resolution_due_at", _("Resolution deadline: %(old)s → %(new)s.")),
+        ("next_reply_due_at", _("Next-reply deadline: %(old)s → %(new)s.")),
     ):
         change = (deadlines or {}).get(name)
         if change:

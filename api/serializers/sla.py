@@ -57,7 +57,7 @@ class CalendarSerializer(serializers.ModelSerializer):
 class PolicyTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = PolicyTarget
-        fields = ["severity", "reaction_target", "resolution_target"]
+        fields = ["severity", "reaction_target", "resolution_target", "next_reply_target"]
 
 
 class PolicySerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status
+from sla.choices import CATEGORIES_WITH_SEVERITY, Category, Severity, SlaState, Status, TargetState
 from sla.engine import clock
 from tickets.limits import COMMENT_MAX_LENGTH, TICKET_DESCRIPTION_MAX_LENGTH, TextLengthValidator
 from tickets.models import Ticket
@@ -29,6 +29,11 @@ class TicketSerializer(serializers.ModelSerializer):
     severity = serializers.ChoiceField(
         choices=Severity.choices, allow_blank=True, read_only=True, help_text=_("Empty for requests without one.")
     )
+    next_reply_state = serializers.ChoiceField(
+        choices=TargetState.choices, allow_blank=True, read_only=True,
+        help_text=_("The current next-reply cycle (an answer owed to the customer's last message): open, met, "
+                    "breached or paused; empty before the first one."),
+    )
     sla_state = serializers.SerializerMethodField(
         help_text=_("The SLA state now: on_track, at_risk, breached, met, paused or none.")
     )
@@ -41,7 +46,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "affected_system", "occurring_since", "steps_to_reproduce", "impact",
             "callback_phone", "remote_session_id", "workaround", "fixed_in_release",
             "reported_at", "reaction_due_at", "resolution_due_at", "first_reaction_at",
-            "resolved_at", "closed_at", "sla_state", "created_at", "updated_at",
+            "resolved_at", "closed_at", "sla_state", "next_reply_state", "next_reply_due_at", "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -102,6 +102,9 @@ class TicketGenerator:
             "reaction_business_seconds": None, "resolution_paused_seconds": 0, "resolution_paused_since": None,
             "reaction_warning_at": None, "resolution_warning_at": None, "next_escalation_at": None,
             "post_breach_after": "", "escalations_fired": 0, "id": ticket_id,
+            "next_reply_target": "", "next_reply_cycle": 0, "next_reply_state": "", "next_reply_started_at": None,
+            "next_reply_due_at": None, "next_reply_warning_at": None, "next_reply_business_seconds": None,
+            "next_reply_paused_seconds": 0, "next_reply_paused_since": None,
             "last_activity_at": reported_at, "idempotency_key": "", "created_at": reported_at,
             "updated_at": reported_at,
         }

@@ -13,6 +13,12 @@ escalation scan's row, the load generator's row, a test's namespace):
     reaction_business_seconds                             business time to the first reaction
     resolution_paused_seconds, resolution_paused_since    the stopped resolution clock
     escalations_fired                                     bits of the levels that fired (`level_bit`)
+    next_reply_target, next_reply_cycle                   the next-reply target text ("" = none) and the
+                                                          number of the current (or last) cycle, 0 = none yet
+    next_reply_state, next_reply_started_at,
+    next_reply_due_at, next_reply_warning_at              the current cycle (state "" = no cycle yet)
+    next_reply_business_seconds                           business time the settled cycle took
+    next_reply_paused_seconds, next_reply_paused_since    its stopped clock
 
 The rules:
 - Targets change only on events, never by the passage of time: the reaction is met or breached
@@ -28,6 +34,12 @@ The rules:
   clock) never moves; met, breached and overdue targets are never recomputed.
 - A target is *breached* when stored so or open past its due instant (overdue), *warned* when open
   past its warning instant; the ticket's SLA state follows from its two targets (`sla_state`).
+- Next reply (docs/sla-semantics.md §8): a cycle per customer message after the first reaction,
+  started only when none is running (`next_reply_start`), settled by the next public agent reply
+  (`next_reply_settle`) or decided when the ticket is resolved or closed; it pauses and resumes
+  with the resolution clock (the policy's pause statuses) and never touches the reaction target.
+  Its due and warning instants are deadlines from `next_reply_started_at`. Its escalation levels
+  carry the cycle number; a new cycle clears the next-reply bits, so each cycle escalates once per level.
 - Escalation levels per open target: warning at the warning instant, breach at the due instant,
   post-breach `post_breach_after` business time after the due instant. A level fires once, ever;
   `next_escalation_at` is the earliest level that has not fired, passed or not.
@@ -51,8 +63,9 @@ DECIDED = frozenset({MET, BREACHED})
 # The ticket's SLA state (`sla.choices.SlaState`).
 NONE, ON_TRACK, AT_RISK, STATE_MET = "none", "on_track", "at_risk", "met"
 
-REACTION, RESOLUTION = "reaction", "resolution"
-KINDS = (REACTION, RESOLUTION)
+REACTION, RESOLUTION, NEXT_REPLY = "reaction", "resolution", "next_reply"
+KINDS = (REACTION, RESOLUTION, NEXT_REPLY)
+PAUSABLE = (RESOLUTION, NEXT_REPLY)
 WARNING, BREACH, POST_BREACH = "warning", "breach", "post_breach"
 LEVELS = (WARNING, BREACH, POST_BREACH)
 
@@ -62,13 +75,18 @@ FIELDS = (
     "reaction_due_at", "resolution_due_at", "reaction_warning_at", "resolution_warning_at",
     "reaction_state", "resolution_state", "reaction_business_seconds", "resolution_paused_seconds",
     "resolution_paused_since", "sla_state", "next_escalation_at",
+    *("next_reply_target", "next_reply_cycle", "next_reply_state", "next_reply_started_at", "next_reply_due_at",
+      "next_reply_warning_at", "next_reply_business_seconds", "next_reply_paused_seconds", "next_reply_paused_since"),
 )
+# The fields of the current next-reply cycle (the target text and the cycle number aside).
+NEXT_REPLY_FIELDS = FIELDS[-7:]
 
 
 class Level(NamedTuple):
-    target: str  # REACTION or RESOLUTION
+    target: str  # REACTION, RESOLUTION or NEXT_REPLY
     level: str  # WARNING, BREACH or POST_BREACH
     at: datetime  # when it falls due (UTC)
+    cycle: int = 0  # the next-reply cycle (0 for the reaction and the resolution)
 
 
 def whole_second(instant: datetime) -> datetime:
@@ -84,6 +102,14 @@ def level_bit(target: str, level: str) -> int:
 def fired_levels(bits: int) -> set[tuple[str, str]]:
     """{(target, level)} of the bits in `escalations_fired`."""
     return {(target, level) for target in KINDS for level in LEVELS if bits & level_bit(target, level)}
+
+
+NEXT_REPLY_BITS = sum(level_bit(NEXT_REPLY, level) for level in LEVELS)
+
+
+def cycle_of(t, kind: str) -> int:
+    """The cycle a level of `kind` belongs to: the ticket's next-reply cycle, else 0."""
+    return t.next_reply_cycle if kind == NEXT_REPLY else 0
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -126,8 +152,9 @@ def is_warned(t, kind: str, now: datetime) -> bool:
 
 def met_at(t, kind: str, resolved_at: datetime | None, closed_at: datetime | None) -> datetime | None:
     """When a met target was met: the reaction at the first reaction (or at the resolution or
-    closing of a ticket closed before anybody reacted), the resolution when resolved or closed."""
-    if state(t, kind) != MET:
+    closing of a ticket closed before anybody reacted), the resolution when resolved or closed.
+    (A next-reply cycle keeps its own settling instant on its row.)"""
+    if state(t, kind) != MET or kind == NEXT_REPLY:
         return None
     if kind == REACTION:
         return t.first_reaction_at or resolved_at or closed_at
@@ -136,8 +163,9 @@ def met_at(t, kind: str, resolved_at: datetime | None, closed_at: datetime | Non
 
 def sla_state(t, now: datetime) -> str:
     """The ticket's SLA state at `now`: no target → none; a breached target → breached; an open
-    target past its warning → at risk; an open target → on track; a paused resolution → paused;
-    else met."""
+    target past its warning → at risk; an open target → on track; a paused resolution or next
+    reply → paused; else met. (A ticket with only a decided next-reply cycle has a reaction
+    target, so "none" means no reaction and no resolution target.)"""
     states = [state(t, kind) for kind in KINDS]
     if not any(states):
         return NONE
@@ -147,7 +175,7 @@ def sla_state(t, now: datetime) -> str:
         return AT_RISK
     if OPEN in states:
         return ON_TRACK
-    if t.resolution_state == PAUSED:
+    if PAUSED in states:
         return PAUSED
     return STATE_MET
 
@@ -181,13 +209,14 @@ def _target(text: str) -> Target:
 
 
 def instants(t, kind: str, business: BusinessCalendar) -> tuple[datetime, datetime | None]:
-    """(due, warning) of the `kind` target from reported_at, paused time appended, in UTC."""
+    """(due, warning) of the `kind` target from its start (reported_at; a next-reply cycle's
+    start), paused time appended, in UTC."""
     target = _target(getattr(t, f"{kind}_target"))
-    start = whole_second(t.reported_at)
+    start = whole_second(t.next_reply_started_at if kind == NEXT_REPLY else t.reported_at)
     at = deadline(business, start, target)
     percent = t.warning_threshold_percent
     warn = deadline(business, start, share(target, percent)) if percent else None
-    paused = t.resolution_paused_seconds if kind == RESOLUTION else 0
+    paused = getattr(t, f"{kind}_paused_seconds") if kind in PAUSABLE else 0
     if paused:
         at = add_business_time(business, at, paused)
         warn = add_business_time(business, warn, paused) if warn else None
@@ -232,14 +261,18 @@ def drop_target(t, kind: str) -> None:
     setattr(t, f"{kind}_state", "")
     setattr(t, f"{kind}_due_at", None)
     setattr(t, f"{kind}_warning_at", None)
+    if kind == NEXT_REPLY:
+        t.next_reply_started_at, t.next_reply_business_seconds = None, None
+        t.next_reply_paused_seconds, t.next_reply_paused_since = 0, None
 
 
 def clear(t) -> None:
-    """No SLA: no targets, nothing measured."""
+    """No SLA: no targets, nothing measured (a filing: no next-reply cycle yet either)."""
     for kind in KINDS:
         drop_target(t, kind)
     t.reaction_business_seconds = None
     t.resolution_paused_seconds, t.resolution_paused_since = 0, None
+    t.next_reply_cycle = 0
 
 
 def start_target(t, kind: str, text: str, business: BusinessCalendar, now: datetime, *,
@@ -263,14 +296,17 @@ def start_target(t, kind: str, text: str, business: BusinessCalendar, now: datet
         t.resolution_state, t.resolution_paused_since = PAUSED, now
 
 
-def clock_restart(t, business: BusinessCalendar, now: datetime) -> None:
-    """The stopped resolution clock runs again: the business time since `resolution_paused_since`
-    is added to the paused time and the resolution deadline moves (instants before the stop stay)."""
-    since = t.resolution_paused_since
+def clock_restart(t, business: BusinessCalendar, now: datetime, kind: str = RESOLUTION) -> None:
+    """The stopped clock of `kind` (resolution or next reply) runs again: the business time since
+    `<kind>_paused_since` is added to the paused time and the deadline moves (instants before the
+    stop stay)."""
+    since = getattr(t, f"{kind}_paused_since")
     if since is not None and now > since:
-        t.resolution_paused_seconds += elapsed(business, whole_second(since), whole_second(now)).seconds
-        recompute(t, RESOLUTION, business, cutoff=since)
-    t.resolution_paused_since = None
+        paused = getattr(t, f"{kind}_paused_seconds")
+        setattr(t, f"{kind}_paused_seconds",
+                paused + elapsed(business, whole_second(since), whole_second(now)).seconds)
+        recompute(t, kind, business, cutoff=since)
+    setattr(t, f"{kind}_paused_since", None)
 
 
 def status_changed(t, business: BusinessCalendar, now: datetime, *,
@@ -299,6 +335,59 @@ def status_changed(t, business: BusinessCalendar, now: datetime, *,
             t.resolution_state = OPEN
         elif t.resolution_state == OPEN and pausing and not is_overdue(t, RESOLUTION, now):
             t.resolution_state, t.resolution_paused_since = PAUSED, now
+    next_reply_follow(t, business, now, is_open=is_open, pausing=pausing)
+
+
+def next_reply_follow(t, business: BusinessCalendar, now: datetime, *, is_open: bool, pausing: bool) -> None:
+    """The running next-reply cycle after a status change: resolving or closing decides it at
+    `now`; a pausing status stops it (unless overdue), another open status restarts it."""
+    if t.next_reply_state not in (OPEN, PAUSED):
+        return
+    if not is_open or not pausing:
+        if t.next_reply_state == PAUSED:
+            clock_restart(t, business, now, NEXT_REPLY)
+            t.next_reply_state = OPEN
+        if not is_open:
+            _next_reply_decide(t, business, now)
+    elif t.next_reply_state == OPEN and not is_overdue(t, NEXT_REPLY, now):
+        t.next_reply_state, t.next_reply_paused_since = PAUSED, now
+
+
+def _next_reply_decide(t, business: BusinessCalendar, at: datetime) -> None:
+    """Decide the running (unpaused) cycle at `at` and measure its business time, pauses excluded."""
+    decide(t, NEXT_REPLY, at)
+    start, end = whole_second(t.next_reply_started_at), whole_second(at)
+    used = elapsed(business, start, end).seconds if end >= start else 0
+    t.next_reply_business_seconds = max(0, used - t.next_reply_paused_seconds)
+
+
+def next_reply_start(t, business: BusinessCalendar, now: datetime, *, paused_status: bool) -> bool:
+    """A public customer message at `now`: start a new next-reply cycle when the ticket has a
+    next-reply target, has had its first reaction, and no cycle is running. The new cycle's
+    escalation bits are cleared (each cycle escalates once per level). True when one started."""
+    if not t.next_reply_target or t.first_reaction_at is None or t.next_reply_state in (OPEN, PAUSED):
+        return False
+    t.next_reply_cycle = (t.next_reply_cycle or 0) + 1
+    t.next_reply_started_at, t.next_reply_state = whole_second(now), OPEN
+    t.next_reply_business_seconds = None
+    t.next_reply_paused_seconds, t.next_reply_paused_since = 0, None
+    t.next_reply_due_at, t.next_reply_warning_at = instants(t, NEXT_REPLY, business)
+    t.escalations_fired = (t.escalations_fired or 0) & ~NEXT_REPLY_BITS
+    if paused_status:
+        t.next_reply_state, t.next_reply_paused_since = PAUSED, now
+    return True
+
+
+def next_reply_settle(t, business: BusinessCalendar, now: datetime) -> bool:
+    """A public agent reply at `now` settles the running cycle: met at or before its due instant,
+    else breached. True when a cycle was settled (no running cycle: nothing to settle)."""
+    if t.next_reply_state not in (OPEN, PAUSED):
+        return False
+    if t.next_reply_state == PAUSED:
+        clock_restart(t, business, now, NEXT_REPLY)
+        t.next_reply_state = OPEN
+    _next_reply_decide(t, business, now)
+    return True
 
 
 def open_targets_recompute(t, business: BusinessCalendar, now: datetime) -> bool:
@@ -309,7 +398,8 @@ def open_targets_recompute(t, business: BusinessCalendar, now: datetime) -> bool
         if state(t, kind) == OPEN and not is_overdue(t, kind, now):
             moved |= recompute(t, kind, business, cutoff=now)
         elif state(t, kind) == PAUSED:
-            moved |= recompute(t, kind, business, cutoff=min(now, t.resolution_paused_since or now))
+            since = getattr(t, f"{kind}_paused_since")
+            moved |= recompute(t, kind, business, cutoff=min(now, since or now))
     return moved
 
 
@@ -333,10 +423,11 @@ def levels(t, business: BusinessCalendar | None, *, ticket_open: bool) -> list[L
     for kind in KINDS:
         if state(t, kind) != OPEN:
             continue
+        cycle = cycle_of(t, kind)
         if warning(t, kind) is not None:
-            found.append(Level(kind, WARNING, warning(t, kind)))
+            found.append(Level(kind, WARNING, warning(t, kind), cycle))
         if due(t, kind) is not None:
-            found.append(Level(kind, BREACH, due(t, kind)))
+            found.append(Level(kind, BREACH, due(t, kind), cycle))
     delay = _delay((t.post_breach_after or "").strip()) if found and t.post_breach_after else None
     if delay is not None and business is not None:
         for item in [level for level in found if level.level == BREACH]:
@@ -344,7 +435,7 @@ def levels(t, business: BusinessCalendar | None, *, ticket_open: bool) -> list[L
                 at = deadline(business, whole_second(item.at), delay).astimezone(UTC)
             except EngineError:
                 continue
-            found.append(Level(item.target, POST_BREACH, at))
+            found.append(Level(item.target, POST_BREACH, at, item.cycle))
     return sorted(found, key=lambda level: level.at)
 
 

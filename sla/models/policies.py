@@ -86,6 +86,16 @@ class PolicyTarget(models.Model):
         validators=[validate_target],
         help_text=_("Only where the service level agreement guarantees a resolution time."),
     )
+    next_reply_target = models.CharField(
+        _("next-reply target"),
+        max_length=20,
+        blank=True,
+        validators=[validate_target],
+        help_text=_(
+            "Business time within which each customer message after the first reaction is answered; "
+            "empty for no such promise."
+        ),
+    )
 
     class Meta:
         verbose_name = _("target")

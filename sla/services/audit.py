@@ -47,7 +47,7 @@ AUDITED_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.HOLIDAY: ("calendar", "date", "name_de", "name_en", "source", "is_active"),
     Kind.CLOSURE: ("calendar", "start_date", "end_date", "reason", "kind"),
     Kind.POLICY: ("name", "slug", "calendar", "warning_threshold_percent", "post_breach_after", "pause_statuses"),
-    Kind.POLICY_TARGET: ("policy", "severity", "reaction_target", "resolution_target"),
+    Kind.POLICY_TARGET: ("policy", "severity", "reaction_target", "resolution_target", "next_reply_target"),
     Kind.CONTRACT: ("organisation", "policy", "valid_from", "valid_until", "daily_rate", "hours_per_day"),
     Kind.CONTRACT_OVERRIDE: ("contract", "category", "policy"),
 }

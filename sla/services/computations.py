@@ -34,6 +34,7 @@ class TicketTargets(NamedTuple):
     policy: Policy
     reaction_target: engine.Target
     resolution_target: engine.Target | None
+    next_reply_target: engine.Target | None = None
 
 
 def ticket_targets_for(*, organisation, category: str, severity: str, at: datetime) -> TicketTargets | None:
@@ -45,8 +46,9 @@ def ticket_targets_for(*, organisation, category: str, severity: str, at: dateti
                               on=timezone.localdate(at))
     if found is None:
         return None
-    policy, reaction, resolution = found
-    return TicketTargets(policy, target_parse(reaction), target_parse(resolution) if resolution else None)
+    policy, reaction, resolution, next_reply = found
+    return TicketTargets(policy, target_parse(reaction), target_parse(resolution) if resolution else None,
+                         target_parse(next_reply) if next_reply else None)
 
 
 def reaction_deadline_preview(*, organisation, category: str, severity: str, reported_at: datetime) -> datetime | None:

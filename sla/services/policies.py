@@ -65,7 +65,8 @@ def policy_delete(*, policy: Policy, actor=None, origin: str = "") -> None:
 
 @transaction.atomic
 def policy_target_set(
-    *, policy: Policy, severity: str, reaction_target: str, resolution_target: str = "", actor=None, origin: str = ""
+    *, policy: Policy, severity: str, reaction_target: str, resolution_target: str = "", next_reply_target: str = "",
+    actor=None, origin: str = "",
 ) -> PolicyTarget:
     """Create or change the targets of one severity, stored in the engine's canonical notation."""
     errors = {}
@@ -77,15 +78,21 @@ def policy_target_set(
         resolution = target_normalise(resolution_target) if (resolution_target or "").strip() else ""
     except ValidationError as exc:
         errors["resolution_target"] = exc.messages
+    try:
+        next_reply = target_normalise(next_reply_target) if (next_reply_target or "").strip() else ""
+    except ValidationError as exc:
+        errors["next_reply_target"] = exc.messages
     if errors:
         raise ValidationError(errors)
     row = PolicyTarget.objects.filter(policy=policy, severity=severity).first() or PolicyTarget(
         policy=policy, severity=severity
     )
-    if row.pk and (row.reaction_target, row.resolution_target) == (reaction, resolution):
+    if row.pk and (row.reaction_target, row.resolution_target, row.next_reply_target) == (
+        reaction, resolution, next_reply
+    ):
         return row
     old = snapshot(row) if row.pk else None
-    row.reaction_target, row.resolution_target = reaction, resolution
+    row.reaction_target, row.resolution_target, row.next_reply_target = reaction, resolution, next_reply
     row.full_clean()
     row.save()
     if old is None:

@@ -83,5 +83,6 @@ def test_policies_list_only_those_of_the_callers_contracts(api):
     assert customer == {"standard-de"} and acme == {"us-desk"}
     assert manager == {"standard-de", "us-desk", "pos"}
     policy = api("customer").get("/api/v1/policies/standard-de/").json()
-    assert {"severity": "severe", "reaction_target": "6h", "resolution_target": ""} in policy["targets"]
+    assert {"severity": "severe", "reaction_target": "6h", "resolution_target": "",
+            "next_reply_target": ""} in policy["targets"]
     assert policy["calendar"] == "de-nrw-standard"

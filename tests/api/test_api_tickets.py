@@ -53,7 +53,8 @@ def test_every_listed_ticket_field_is_present(api):
     body = api("customer").post("/api/v1/tickets/", FAULT, format="json").json()
     for field in ["id", "reference", "subject", "description", "category", "severity", "status", "organisation",
                   "requester", "assignee", "team", "channel", "reported_at", "reaction_due_at", "resolution_due_at",
-                  "first_reaction_at", "sla_state", "created_at", "updated_at"]:
+                  "first_reaction_at", "sla_state", "next_reply_state", "next_reply_due_at", "created_at",
+                  "updated_at"]:
         assert field in body, field
 
 

@@ -51,7 +51,8 @@ def test_a_manager_sees_exact_figures_charts_and_tables(client, manager):
 
     assert response.status_code == 200
     assert figures(response) == {
-        "reaction": "62.5\u00a0%", "resolution": "\u2013", "breaches": "3", "at-risk": "1", "backlog": "9",
+        "reaction": "62.5\u00a0%", "resolution": "\u2013", "next-reply": "\u2013", "breaches": "3", "at-risk": "1",
+        "backlog": "9",
         "reported": "8", "median": "3.50\u00a0h", "p90": "6.30\u00a0h",
     }
     page = response.content.decode()

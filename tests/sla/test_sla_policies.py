@@ -60,7 +60,8 @@ def test_removing_an_override_falls_back_to_the_contract_policy(setup):
 def test_ticket_targets_for_returns_the_policy_and_engine_targets(setup):
     targets = services.ticket_targets_for(organisation=setup["organisation"], category="fault", severity="minor",
                                           at=datetime(2026, 6, 1, tzinfo=BERLIN))
-    policy_, reaction, resolution = targets
+    policy_, reaction, resolution, next_reply = targets
+    assert next_reply is None
     assert policy_ == setup["pos"]
     assert (str(reaction), str(resolution)) == ("1.5d", "10d")
     assert isinstance(reaction, engine.Target)
@@ -132,7 +133,7 @@ def test_one_statement_lookup_gives_complete_converted_instances(setup):
     pos.pause_statuses = ["waiting", "workaround"]
     pos.post_breach_after = "2h"
     pos.save()
-    policy_, _, _ = policy_target_for(organisation=setup["organisation"], category="fault", severity="severe",
+    policy_, _, _, _ = policy_target_for(organisation=setup["organisation"], category="fault", severity="severe",
                                       on=date(2026, 6, 1))
     stored = type(pos).objects.select_related("calendar").get(pk=pos.pk)
     for field in type(pos)._meta.concrete_fields:

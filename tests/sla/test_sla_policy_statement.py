@@ -131,8 +131,9 @@ def test_the_statement_gives_the_policy_and_targets_of_the_rule(seed):
                         checked["no contract" if policy is None else "no target"] += 1
                         continue
                     assert found is not None, (organisation, day, category, severity)
-                    found_policy, reaction, resolution = found
+                    found_policy, reaction, resolution, next_reply = found
                     assert (found_policy.pk, reaction, resolution) == (policy, *targets)
+                    assert next_reply == ""
                     assert found_policy.calendar.pk == generated.calendars[policy]
                     overridden = any(category in c.overrides for c in generated.contracts[organisation]
                                      if c.valid_from <= day and (c.valid_until is None or day <= c.valid_until))

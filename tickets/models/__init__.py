@@ -1,6 +1,7 @@
 from .conversation import Attachment, Comment
 from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
+from .next_reply import NextReplyCycle
 from .routing import TeamRoute
 from .ticket import Ticket, TicketCounter
 from .workspace import CannedReply, SavedView, TicketPresence
@@ -10,6 +11,7 @@ __all__ = [
     "CannedReply",
     "Comment",
     "EventCode",
+    "NextReplyCycle",
     "SavedView",
     "TeamRoute",
     "Ticket",

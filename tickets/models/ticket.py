@@ -121,9 +121,28 @@ class Ticket(models.Model):
     resolution_warning_at = models.DateTimeField(_("resolution warning at"), null=True, blank=True)
     # The earliest escalation level of an open target that has not fired yet (passed or not): the
     # escalation scan's cursor. The levels that fired are bits (`sla.engine.clock.level_bit`),
-    # written only by the escalation scan, whose escalation rows say once-ever.
+    # set only by the escalation scan, whose escalation rows say once-ever (a new next-reply cycle
+    # clears its own bits).
     next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True, db_index=True)
     escalations_fired = models.PositiveSmallIntegerField(_("escalation levels fired"), default=0, editable=False)
+    # The next-reply target (docs/sla-semantics.md §8): its text (the policy's, snapshot like the
+    # others) and the current, or last, cycle; every cycle also has a `NextReplyCycle` row (reports).
+    next_reply_target = models.CharField(_("next-reply target"), max_length=20, blank=True, default="", db_default="")
+    next_reply_cycle = models.PositiveIntegerField(_("next-reply cycle"), default=0, db_default=0, editable=False)
+    next_reply_state = models.CharField(
+        _("next-reply target state"), max_length=10, choices=TargetState.choices, blank=True, default="",
+        db_default="",
+    )
+    next_reply_started_at = models.DateTimeField(_("next reply owed since"), null=True, blank=True)
+    next_reply_due_at = models.DateTimeField(_("next reply due at"), null=True, blank=True)
+    next_reply_warning_at = models.DateTimeField(_("next-reply warning at"), null=True, blank=True)
+    next_reply_business_seconds = models.PositiveIntegerField(
+        _("business time to the next reply (s)"), null=True, blank=True
+    )
+    next_reply_paused_seconds = models.PositiveIntegerField(
+        _("next-reply clock paused (business s)"), default=0, db_default=0
+    )
+    next_reply_paused_since = models.DateTimeField(_("next-reply clock paused since"), null=True, blank=True)
 
     queue_bucket = models.GeneratedField(
         expression=QUEUE_BUCKET, output_field=models.SmallIntegerField(), db_persist=True, verbose_name=_("queue group")

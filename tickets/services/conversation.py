@@ -23,7 +23,7 @@ from tickets.models import Attachment, Comment, EventCode, Ticket
 from tickets.uploads import check_upload
 
 from ._common import event_write, lock, require_may_see
-from .sla import sla_reaction_record
+from .sla import sla_agent_reply, sla_customer_message, sla_reaction_record
 from .status import REASON_CUSTOMER_REPLIED, apply_status
 
 
@@ -145,12 +145,22 @@ def _add(*, ticket, author, body, is_internal, files, channel, idempotency_key) 
         locked.first_reaction_at = comment.created_at
         sla_fields = sla_reaction_record(ticket=locked, now=comment.created_at)
         locked.save(update_fields=["first_reaction_at", *sla_fields, "updated_at"])
+    elif (  # the next public agent reply settles a running next-reply cycle (docs/sla-semantics.md §8)
+        not is_internal and access.is_agent(author)
+        and (sla_fields := sla_agent_reply(ticket=locked, author=author, now=comment.created_at))
+    ):
+        locked.save(update_fields=[*sla_fields, "updated_at"])
     if (
         not is_internal
         and access.is_customer(author)
         and locked.status == Status.WAITING_ON_CUSTOMER
     ):
         apply_status(ticket=locked, actor=author, new=Status.IN_PROGRESS, reason=REASON_CUSTOMER_REPLIED)
+    if (  # a customer message after the first reaction starts a next-reply cycle unless one runs
+        not is_internal and access.is_customer(author)
+        and (sla_fields := sla_customer_message(ticket=locked, now=comment.created_at))
+    ):
+        locked.save(update_fields=[*sla_fields, "updated_at"])
     ticket.status, ticket.last_activity_at = locked.status, locked.last_activity_at
     return comment
 

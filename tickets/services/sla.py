@@ -21,10 +21,11 @@ from sla.calendars import business_calendar_for
 from sla.choices import OPEN_STATUSES
 from sla.engine import clock
 from sla.services.computations import ticket_targets_for
+from tickets.models import NextReplyCycle
 
 logger = logging.getLogger(__name__)
 
-REACTION, RESOLUTION, KINDS = clock.REACTION, clock.RESOLUTION, clock.KINDS
+REACTION, RESOLUTION, NEXT_REPLY, KINDS = clock.REACTION, clock.RESOLUTION, clock.NEXT_REPLY, clock.KINDS
 
 # The fields this bookkeeping writes (for update_fields and bulk_update). `escalations_fired`
 # is not among them: only the escalation scan writes it.
@@ -75,6 +76,10 @@ def _snapshot(ticket, targets) -> None:
     ticket.post_breach_after = policy.post_breach_after or ""
 
 
+def _next_reply_text(targets) -> str:
+    return str(targets.next_reply_target) if targets is not None and targets.next_reply_target else ""
+
+
 def _targets_for(ticket):
     return ticket_targets_for(
         organisation=ticket.organisation, category=ticket.category, severity=ticket.severity,
@@ -106,6 +111,7 @@ def sla_ticket_prepare(*, ticket, now: datetime) -> dict | None:
             _start_target(ticket, REACTION, str(targets.reaction_target), business, now)
             if targets.resolution_target is not None:
                 _start_target(ticket, RESOLUTION, str(targets.resolution_target), business, now)
+            ticket.next_reply_target = _next_reply_text(targets)  # its cycles start with customer messages
         except engine.EngineError as problem:
             logger.warning("no SLA deadlines for a ticket of %s reported at %s: %s",
                            ticket.organisation, ticket.reported_at, problem)
@@ -145,11 +151,81 @@ def sla_status_changed(*, ticket, old: str, now: datetime) -> list[str]:
     except engine.EngineError as problem:
         logger.warning("SLA of ticket %s not updated: %s", ticket.reference, problem)
     sla_state_compute(ticket=ticket, now=now)
+    next_reply_cycles_save([ticket], settled_at=now)
     return [
         "reaction_state", "reaction_business_seconds", "resolution_state", "resolution_due_at",
         "resolution_warning_at", "resolution_paused_seconds", "resolution_paused_since", "sla_state",
-        "next_escalation_at",
+        "next_escalation_at", *clock.NEXT_REPLY_FIELDS,
     ]
+
+
+# --- the next-reply target (docs/sla-semantics.md §8) ------------------------------------------
+
+def sla_customer_message(*, ticket, now: datetime) -> list[str]:
+    """A public customer message at `now` (the ticket locked; its status already follows the
+    message): start a next-reply cycle unless one runs, there is no next-reply target or nobody has
+    reacted yet (the reaction target covers that time). Writes the cycle's row; returns the ticket
+    fields to save (none when nothing started)."""
+    if not ticket.next_reply_target or ticket.first_reaction_at is None or ticket.status not in OPEN_STATUSES:
+        return []
+    try:
+        started = clock.next_reply_start(ticket, _business(ticket), now,
+                                         paused_status=ticket.status in _pause_statuses(ticket))
+    except engine.EngineError as problem:
+        logger.warning("next-reply target of ticket %s not started: %s", ticket.reference, problem)
+        return []
+    if not started:
+        return []
+    sla_state_compute(ticket=ticket, now=now)
+    next_reply_cycles_save([ticket])
+    return ["next_reply_cycle", *clock.NEXT_REPLY_FIELDS, "sla_state", "next_escalation_at", "escalations_fired"]
+
+
+def sla_agent_reply(*, ticket, author, now: datetime) -> list[str]:
+    """A public agent reply at `now` settles the running next-reply cycle (met or breached, its
+    business time measured, who answered kept on its row). Returns the fields to save."""
+    if ticket.next_reply_state not in (clock.OPEN, clock.PAUSED):
+        return []
+    try:
+        clock.next_reply_settle(ticket, _business(ticket), now)
+    except engine.EngineError as problem:
+        logger.warning("next reply of ticket %s not measured: %s", ticket.reference, problem)
+        clock.decide(ticket, NEXT_REPLY, now)
+    sla_state_compute(ticket=ticket, now=now)
+    next_reply_cycles_save([ticket], answered_by=author, settled_at=now)
+    return [*clock.NEXT_REPLY_FIELDS, "sla_state", "next_escalation_at"]
+
+
+def next_reply_cycles_save(tickets, *, answered_by=None, settled_at: datetime | None = None) -> None:
+    """Write the current next-reply cycle of each ticket to its row (created with the cycle).
+    A decided cycle's row keeps the instant it was decided (`settled_at`, else the ticket's
+    resolution or closing); a row is only written when something in it changed."""
+    current = [t for t in tickets if t.next_reply_cycle]
+    if not current:
+        return
+    rows = {(row.ticket_id, row.number): row for row in NextReplyCycle.objects.filter(
+        ticket_id__in=[t.pk for t in current], number__in={t.next_reply_cycle for t in current})}
+    for ticket in current:
+        row = rows.get((ticket.pk, ticket.next_reply_cycle))
+        if not ticket.next_reply_state:  # the running cycle was dropped with its target
+            if row is not None:
+                row.delete()
+            continue
+        decided = ticket.next_reply_state in clock.DECIDED
+        values = {
+            "started_at": ticket.next_reply_started_at, "due_at": ticket.next_reply_due_at,
+            "state": ticket.next_reply_state, "business_seconds": ticket.next_reply_business_seconds,
+        }
+        if row is None:
+            row = NextReplyCycle(ticket_id=ticket.pk, number=ticket.next_reply_cycle, target=ticket.next_reply_target)
+        elif all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        if decided and row.settled_at is None:
+            row.settled_at = settled_at or ticket.resolved_at or ticket.closed_at
+            row.answered_by = answered_by
+        row.save()
 
 
 def deadline_changes(before: dict, ticket) -> dict:
@@ -183,8 +259,12 @@ def sla_severity_changed(*, ticket, now: datetime) -> tuple[list[str], dict]:
             _snapshot(ticket, targets)
             business = _business(ticket)
             texts = {REACTION: str(targets.reaction_target),
-                     RESOLUTION: str(targets.resolution_target) if targets.resolution_target else ""}
+                     RESOLUTION: str(targets.resolution_target) if targets.resolution_target else "",
+                     NEXT_REPLY: _next_reply_text(targets)}
             for kind in KINDS:
+                if kind == NEXT_REPLY:
+                    _next_reply_retarget(ticket, texts[kind], business, now, keep=kind in keep)
+                    continue
                 if kind in keep:
                     continue
                 if not texts[kind]:
@@ -197,7 +277,22 @@ def sla_severity_changed(*, ticket, now: datetime) -> tuple[list[str], dict]:
     except engine.EngineError as problem:
         logger.warning("SLA of ticket %s not recomputed: %s", ticket.reference, problem)
     sla_state_compute(ticket=ticket, now=now)
+    next_reply_cycles_save([ticket])
     return list(SLA_FIELDS), deadline_changes(before, ticket)
+
+
+def _next_reply_retarget(ticket, text: str, business, now: datetime, *, keep: bool) -> None:
+    """The severity changed: later cycles take the new next-reply target; a running cycle is
+    recomputed from its start with it (or dropped without one); a decided or overdue one stays."""
+    running = ticket.next_reply_state in (clock.OPEN, clock.PAUSED)
+    if keep or not running:
+        ticket.next_reply_target = text
+    elif not text:
+        clock.drop_target(ticket, NEXT_REPLY)
+    else:
+        ticket.next_reply_target = text
+        cutoff = min(now, ticket.next_reply_paused_since or now)
+        clock.recompute(ticket, NEXT_REPLY, business, cutoff=cutoff)
 
 
 def sla_calendar_recompute(*, ticket, business, now: datetime) -> tuple[bool, dict]:

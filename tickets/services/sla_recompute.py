@@ -14,7 +14,7 @@ from sla.calendars import business_calendar_for
 from sla.choices import OPEN_STATUSES, TargetState
 from tickets.models import EventCode, Ticket, TicketEvent
 
-from .sla import SLA_FIELDS, sla_calendar_recompute
+from .sla import SLA_FIELDS, next_reply_cycles_save, sla_calendar_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,8 @@ def tickets_sla_recompute_for_calendar(*, calendar, now: datetime, batch_size: i
     and instants that have passed stay. Idempotent: a second run finds nothing to change.
     Returns how many tickets changed."""
     business = business_calendar_for(calendar=calendar)
-    running = Q(reaction_state=TargetState.OPEN) | Q(resolution_state__in=[TargetState.OPEN, TargetState.PAUSED])
+    running = (Q(reaction_state=TargetState.OPEN) | Q(resolution_state__in=[TargetState.OPEN, TargetState.PAUSED])
+               | Q(next_reply_state__in=[TargetState.OPEN, TargetState.PAUSED]))
     candidates = (
         Ticket.objects.filter(sla_calendar=calendar, status__in=OPEN_STATUSES)
         .filter(running)
@@ -71,4 +72,5 @@ def _recompute_batch(pks, calendar, business, now) -> int:
         if changed:
             Ticket.objects.bulk_update(changed, [*SLA_FIELDS, "updated_at"])
             TicketEvent.objects.bulk_create(events)
+            next_reply_cycles_save(changed)
     return len(changed)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tickets",
     "escalation",
     "privacy",
+    "knowledge",
     "reports",
     "api",
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from sla.choices import CATEGORIES_WITH_SEVERITY, Status
-from tickets import canned, rules, selectors, selectors_workspace, services
+from tickets import canned, extensions, rules, selectors, selectors_workspace, services
 from tickets.errors import TicketRuleError
 from tickets.flags import ticket_flags_for
 from tickets.forms import SEVERITY_EXPLANATIONS, new_idempotency_key
@@ -106,6 +106,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "others": selectors_workspace.presence_others(ticket=ticket, user=user, now=now),
         "flags": ticket_flags_for(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "presence_page": uuid.uuid4().hex,
+        "sections": extensions.ticket_sections_for(request=request, ticket=ticket),
         **forms,
     }
 

@@ -4,11 +4,22 @@ reseller's private article, one draft. Written and published through the service
 
 from __future__ import annotations
 
+import base64
+import uuid
+
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
 from . import services
 from .choices import Kind, Visibility
-from .models import Article, Category
+from .models import Article, ArticleImage, Category
+
+# The demo image (tests/routes.py checks its route): a screenshot of the register's start screen.
+DEMO_IMAGE_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://helpdesk.example/demo/kb/kasse-startbild")
+DEMO_ARTICLE_SLUG = "kasse-startet-nicht-nach-dem-update"
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 CATEGORIES = [
     # slug, German, English
@@ -103,4 +114,14 @@ def seed(context: dict) -> dict:
             if published:
                 services.article_publish(article=article, actor=users["manager"], now=now)
         articles[slug] = article
+    _seed_image(articles[DEMO_ARTICLE_SLUG], users["agent"], now)
     return {"articles": articles}
+
+
+def _seed_image(article, author, now) -> None:
+    image = ArticleImage.objects.filter(public_id=DEMO_IMAGE_ID).first()
+    if image is None:
+        image = ArticleImage(article=article, public_id=DEMO_IMAGE_ID, original_name="kasse-startbild.png",
+                             content_type="image/png", size=len(_PNG), uploaded_by=author, uploaded_at=now)
+    image.file.save("kasse-startbild.png", ContentFile(_PNG), save=False)  # the same name: overwritten in place
+    image.save()

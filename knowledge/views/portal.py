@@ -3,8 +3,10 @@ form's suggestions and "this solved my problem"."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -55,9 +57,36 @@ def kb_index(request):
     return render(request, "knowledge/index.html", context)
 
 
+def _signed_in_or_404(request, lookup):
+    """An article (or its image) the reader may not see: a 404, or the login page for someone not
+    signed in (the article may be for customers); never a hint that it exists."""
+    try:
+        return lookup()
+    except Http404:
+        if not request.user.is_authenticated:
+            raise _LoginRequired from None
+        raise
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def _login_on_refusal(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 @require_GET
+@_login_on_refusal
 def article_detail(request, slug):
-    article = selectors.article_get_for_user(user=request.user, slug=slug)
+    article = _signed_in_or_404(request, lambda: selectors.article_get_for_user(user=request.user, slug=slug))
     text = selectors.article_text(article, _language())
     return render(request, "knowledge/article.html", {
         "article": article,
@@ -70,8 +99,11 @@ def article_detail(request, slug):
 
 
 @require_GET
+@_login_on_refusal
 def article_image(request, slug, public_id):
-    image = selectors.article_image_get_for_user(user=request.user, slug=slug, public_id=public_id)
+    image = _signed_in_or_404(
+        request, lambda: selectors.article_image_get_for_user(user=request.user, slug=slug, public_id=public_id)
+    )
     try:
         handle = image.file.open("rb")
     except FileNotFoundError:
@@ -83,17 +115,13 @@ def article_image(request, slug, public_id):
     return response
 
 
-def _filer_only(request) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied(_("Please sign in."))
-    if not access.can_file_tickets(request.user):
-        raise PermissionDenied(_("Your role does not allow this page."))
+filers_only = access.role_required(access.can_file_tickets)
 
 
 @require_GET
+@filers_only
 def suggest(request):
     """The best articles for what the customer has typed so far (an htmx partial), recorded as shown."""
-    _filer_only(request)
     text = f"{request.GET.get('subject', '')} {request.GET.get('description', '')}".strip()[:2000]
     hits = []
     if len(text) >= MIN_SUGGESTION_TEXT:
@@ -107,15 +135,15 @@ def suggest(request):
 
 
 @require_POST
+@filers_only
 def solved(request):
     """"This solved my problem": the filing ends here, without a ticket, and is counted."""
-    _filer_only(request)
     form = SolvedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("We could not record your answer. Please try again."))
         return redirect("tickets:create")
-    article = selectors.article_get_for_user(user=request.user, slug=form.cleaned_data["solved_by"])
-    if article.status != "published":
+    article = selectors.articles_readable_by(user=request.user).filter(slug=form.cleaned_data["solved_by"]).first()
+    if article is None:
         raise Http404("no such article")
     services.filing_session_solved(token=form.cleaned_data["idempotency_key"], user=request.user,
                                    now=timezone.now(), article=article)

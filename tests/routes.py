@@ -78,6 +78,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "dashboard:index": ({}, only(MANAGERS)),
     "dashboard:export": ({"table": "organisations"}, only(MANAGERS)),
     "dashboard:monthly": ({}, only(MANAGERS)),
+    "dashboard:deflection": ({}, only(MANAGERS)),
     "dashboard:monthly_report": (MUELLER_REPORT, only(MANAGERS)),
     "dashboard:monthly_csv": (MUELLER_REPORT, only(MANAGERS)),
     # The audit trail of the SLA configuration: managers and admins only.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     # The project's apps, bottom layer first (docs/architecture.md, .importlinter).
     "accounts",
+    "products",
     "sla",
     "notifications",
     "tickets",

@@ -112,6 +112,11 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "privacy:erase": ({"pk": 1}, everyone(NOT_ALLOWED)),
     # The knowledge base: the list for everyone (public articles without signing in); the demo
     # article is for signed-in customers and agents; suggestions for contacts filing; writing for agents.
+    # Release notes: public once published (and their feeds); managers publish (POST only).
+    "products:index": ({}, everyone()),
+    "products:product": ({"slug": "kasse"}, everyone()),
+    "products:feed": ({"slug": "kasse"}, everyone()),
+    "products:publish": ({"slug": "kasse", "pk": 1}, everyone(NOT_ALLOWED)),
     "knowledge:index": ({}, everyone()),
     "knowledge:article": (KB_ARTICLE, only(SIGNED_IN)),
     "knowledge:image": ({**KB_ARTICLE, "public_id": DEMO_IMAGE_ID}, only(SIGNED_IN)),

@@ -343,6 +343,9 @@ SPECTACULAR_SETTINGS = {
         "SlaStateEnum": "sla.choices.SlaState",
         "ChannelEnum": "tickets.choices.Channel",
         "FilingChannelEnum": "api.serializers.tickets.AGENT_CHANNEL_CHOICES",
+        "ArticleKindEnum": "knowledge.choices.Kind",
+        "ArticleStatusEnum": "knowledge.choices.ArticleStatus",
+        "ArticleVisibilityEnum": "knowledge.choices.Visibility",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

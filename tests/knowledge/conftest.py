@@ -27,9 +27,9 @@ def world(db):
     mueller = OrganisationFactory(name="Müller Maschinenbau GmbH")
     acme = OrganisationFactory(name="Acme Tooling Inc.", language="en")
     people = {
-        "agent": AgentFactory(organisation=vendor),
-        "manager": UserFactory(role=Role.MANAGER, organisation=vendor),
-        "partner-agent": AgentFactory(organisation=reseller),
+        "agent": AgentFactory(organisation=vendor, language="en"),
+        "manager": UserFactory(role=Role.MANAGER, organisation=vendor, language="en"),
+        "partner-agent": AgentFactory(organisation=reseller, language="en"),
         "bakery": ContactFactory(organisation=bakery),
         "mueller": ContactFactory(organisation=mueller),
         "mueller-reader": UserFactory(role=Role.READER, organisation=mueller),

@@ -112,7 +112,7 @@ def test_a_broken_solved_form_says_so_and_returns_to_the_form(client, world):
     client.force_login(world["people"]["mueller"])
     response = client.post(reverse("knowledge:solved"), {"idempotency_key": "", "solved_by": ""}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("tickets:create")
-    assert "could not record your answer" in response.content.decode()
+    assert "Ihre Antwort konnte nicht gespeichert werden" in response.content.decode()  # a German customer
 
 
 def test_filing_anyway_keeps_the_ticket_and_what_was_shown(client, world, till):

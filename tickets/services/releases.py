@@ -13,7 +13,7 @@ def tickets_fix_released(*, release, now) -> int:
     """Called by `products.signals.release_published` inside the publication's transaction.
     Returns how many tickets were told."""
     told = 0
-    tickets = Ticket.objects.select_for_update().select_related("requester", "organisation").filter(
+    tickets = Ticket.objects.select_for_update(of=("self",)).select_related("requester", "organisation").filter(
         fixed_release_id=release.pk
     ).order_by("pk")
     for ticket in tickets:

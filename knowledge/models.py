@@ -5,6 +5,7 @@ No domain logic here: every write goes through `knowledge.services`."""
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("written at"))
     updated_at = models.DateTimeField(_("last changed at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # PostgreSQL: the weighted full-text document of both languages (`knowledge.search.search_vector`),
+    # written by the services with every change of the texts; GIN-indexed (migration 0001). Unused elsewhere.
+    search_document = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("article")

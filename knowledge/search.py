@@ -4,7 +4,9 @@ PostgreSQL: one weighted document per article (titles weigh more than texts), th
 version read with the 'german' text-search configuration (stemming: "startet" finds "starten")
 and the English one with 'english'; the query is read with both and either may match. Ranked by
 SearchRank, with a highlighted snippet (SearchHeadline) of the text in the reader's language.
-The GIN index of migration 0001 is built from `search_vector()`, so the expressions match.
+The document is stored on the article (`search_document`, written by the services through
+`search_document_update`) and GIN-indexed (migration 0001): ranking reads it instead of parsing
+every matching text again, and the snippet is cut for the best few articles only.
 The search page asks for every word; the filing form's suggestions for any word, best first.
 
 Other databases (SQLite in development and tests): every (or any) word of three letters or more
@@ -60,6 +62,14 @@ def search_vector():
     )
 
 
+def search_document_update(*, article_ids) -> None:
+    """Store the search document of these articles (PostgreSQL; other databases search the texts)."""
+    from .models import Article
+
+    if connection.vendor == "postgresql":
+        Article.objects.filter(pk__in=list(article_ids)).update(search_document=search_vector())
+
+
 def _query(words: list[str], match_any: bool):
     from django.contrib.postgres.search import SearchQuery
 
@@ -96,20 +106,24 @@ def _postgres(articles, words, language, match_any, limit) -> list[Hit]:
     headline_query = SearchQuery(
         (" | " if match_any else " & ").join(words), search_type="raw", config=CONFIGS[language]
     )
-    found = (
-        articles.alias(document=search_vector())
-        .filter(document=query)
-        .annotate(
-            rank=SearchRank(search_vector(), query),
+    best = list(
+        articles.filter(search_document=query)
+        .annotate(rank=SearchRank(F("search_document"), query))
+        .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # The snippets, for the best few only (SearchHeadline parses the whole text).
+    found = {
+        article.pk: article
+        for article in articles.model.objects.filter(pk__in=best).select_related("category").annotate(
             headline=SearchHeadline(
                 _body_in(language), headline_query, config=CONFIGS[language], start_sel=_START, stop_sel=_STOP,
                 max_words=SNIPPET_WORDS, min_words=12, short_word=2, max_fragments=2, fragment_delimiter=" … ",
-            ),
+            )
         )
-        .order_by("-rank", "-published_at", "-pk")[:limit]
-    )
+    }
     hits = []
-    for article in found:
+    for article in (found[pk] for pk in best):
         shown = article_text(article, language)
         hits.append(Hit(article=article, title=shown.title, snippet=_marked(article.headline),
                         language=shown.language, fallback=shown.fallback))

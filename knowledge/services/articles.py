@@ -14,6 +14,7 @@ from tickets.uploads import check_upload
 from ..choices import ArticleStatus, Kind, Visibility
 from ..models import Article, ArticleImage, ArticleRevision, ArticleTicketLink, Category
 from ..rules import audience_organisations_for, may_publish, may_write
+from ..search import search_document_update
 
 TEXT_FIELDS = ("title_de", "body_de", "title_en", "body_en")
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
@@ -86,6 +87,7 @@ def article_create(
         **{field: value.strip() for field, value in texts.items()},
     )
     article.organisations.set(chosen)
+    search_document_update(article_ids=[article.pk])
     if source_ticket is not None:
         ArticleTicketLink.objects.create(article=article, ticket=source_ticket, linked_by=actor, linked_at=now)
     _revise(article, actor=actor, now=now, change="created")
@@ -115,6 +117,7 @@ def article_update(
     article.updated_by, article.updated_at = actor, now
     article.save()
     article.organisations.set(chosen)
+    search_document_update(article_ids=[article.pk])
     _revise(article, actor=actor, now=now, change="edited")
     return article, True
 

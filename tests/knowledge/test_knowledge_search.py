@@ -87,4 +87,19 @@ def test_the_search_index_exists_on_postgresql(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_article_search_idx'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition.lower()
-    assert "german" in definition and "english" in definition
+    assert "search_document" in definition
+
+
+@on_postgres
+def test_a_change_of_the_text_changes_what_is_found(world):
+    from knowledge import services
+    from tests.knowledge.factories import NOW
+
+    article = ArticleFactory(author=world["people"]["agent"], title_de="Waage zeigt nichts",
+                             body_de="Waage neu starten.", title_en="", body_en="")
+    assert _search(world["people"]["mueller"], "Waage")[0].article == article
+    services.article_update(article=article, actor=world["people"]["agent"], now=NOW, kind=article.kind,
+                            visibility=article.visibility, title_de="Scanner zeigt nichts",
+                            body_de="Scanner neu starten.", title_en="", body_en="")
+    assert _search(world["people"]["mueller"], "Waage") == []
+    assert _search(world["people"]["mueller"], "Scanner")[0].article == article

@@ -28,6 +28,8 @@ NAVIGATION = [
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
     NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),
     NavEntry(_("SLA audit"), "dashboard:sla_audit", "journal-text", access.may_read_sla_audit),
+    NavEntry(_("Knowledge base"), "knowledge:index", "book", access._active),
+    NavEntry(_("Releases"), "products:index", "box-seam", access._active),
     NavEntry(_("Support hours"), "sla:support_hours", "clock", access._active),
     NavEntry(_("API tokens"), "api_tokens:list", "key", access._active),
     NavEntry(_("Data protection"), "privacy:index", "shield-lock", access.may_manage_personal_data),

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, sla, tickets
+from .views import accounts, conversation, devices, knowledge, sla, tickets
 
 app_name = "api"
 
@@ -13,6 +13,8 @@ router = SimpleRouter()
 router.register("tickets", tickets.TicketViewSet, basename="ticket")
 router.register("calendars", sla.CalendarViewSet, basename="calendar")
 router.register("policies", sla.PolicyViewSet, basename="policy")
+router.register("articles", knowledge.ArticleViewSet, basename="article")
+router.register("releases", knowledge.ReleaseViewSet, basename="release")
 
 TICKET = "tickets/<str:reference>/"
 

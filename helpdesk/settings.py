@@ -62,11 +62,13 @@ INSTALLED_APPS = [
     "axes",
     # The project's apps, bottom layer first (docs/architecture.md, .importlinter).
     "accounts",
+    "products",
     "sla",
     "notifications",
     "tickets",
     "escalation",
     "privacy",
+    "knowledge",
     "reports",
     "api",
 ]
@@ -343,6 +345,9 @@ SPECTACULAR_SETTINGS = {
         "SlaStateEnum": "sla.choices.SlaState",
         "ChannelEnum": "tickets.choices.Channel",
         "FilingChannelEnum": "api.serializers.tickets.AGENT_CHANNEL_CHOICES",
+        "ArticleKindEnum": "knowledge.choices.Kind",
+        "ArticleStatusEnum": "knowledge.choices.ArticleStatus",
+        "ArticleVisibilityEnum": "knowledge.choices.Visibility",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sla-audit/", views.sla_audit, name="sla_audit"),
     path("sla-audit/csv/", views.sla_audit_csv, name="sla_audit_csv"),
     path("monthly/", views.monthly_index, name="monthly"),
+    path("deflection/", views.deflection, name="deflection"),
     path("monthly/<str:customer_number>/<int:year>/<int:month>/", views.monthly_report_page, name="monthly_report"),
     path("monthly/<str:customer_number>/<int:year>/<int:month>/csv/", views.monthly_report_csv, name="monthly_csv"),
 ]

@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from knowledge.deflection import deflection_by_article, deflection_by_month
 
 from . import exports, selectors
 from . import sla_audit as audit
@@ -129,3 +131,21 @@ def sla_audit_csv(request):
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     return exports.csv_response(filename=f"sla-audit-{stamp}.csv",
                                 rows=audit.audit_csv_rows(audit.sla_audit_changes(form)))
+
+
+DEFLECTION_MONTHS = 12
+
+
+@_manager_view
+def deflection(request):
+    """Answers while filing: suggestions shown, problems solved without a ticket, per month and article."""
+    now = timezone.localtime(timezone.now())
+    months_back = now.year * 12 + now.month - 1 - (DEFLECTION_MONTHS - 1)
+    since = now.replace(year=months_back // 12, month=months_back % 12 + 1, day=1, hour=0, minute=0, second=0,
+                        microsecond=0)
+    organisations = access.organisations_for(request.user)
+    return render(request, "reports/manager/deflection.html", {
+        "months": deflection_by_month(organisations=organisations, since=since),
+        "articles": deflection_by_article(organisations=organisations, since=since, language=get_language() or "en"),
+        "since": since,
+    })

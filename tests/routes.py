@@ -5,6 +5,7 @@ without its access rules being tested for every role."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from knowledge.demo import DEMO_ARTICLE_SLUG, DEMO_IMAGE_ID
 from tickets.demo import DEMO_ATTACHMENT_ID, first_demo_reference
 
 ROLES = ["anonymous", "customer", "reader", "us-customer", "partner-agent", "agent", "manager", "admin"]
@@ -20,6 +21,7 @@ FILERS = {"customer", "us-customer"}  # customer contacts; readers and agents do
 MUELLER_TICKET = {"reference": first_demo_reference()}
 MUELLER_TICKET_READERS = {"customer", "reader", "agent", "manager", "admin"}
 MANAGERS = {"manager", "admin"}
+KB_ARTICLE = {"slug": DEMO_ARTICLE_SLUG}
 MUELLER_REPORT = {"customer_number": "10001", "year": 2026, "month": 11}
 
 
@@ -77,6 +79,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "dashboard:index": ({}, only(MANAGERS)),
     "dashboard:export": ({"table": "organisations"}, only(MANAGERS)),
     "dashboard:monthly": ({}, only(MANAGERS)),
+    "dashboard:deflection": ({}, only(MANAGERS)),
     "dashboard:monthly_report": (MUELLER_REPORT, only(MANAGERS)),
     "dashboard:monthly_csv": (MUELLER_REPORT, only(MANAGERS)),
     # The audit trail of the SLA configuration: managers and admins only.
@@ -108,6 +111,26 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "privacy:person": ({"pk": 1}, only({"admin"})),
     "privacy:export": ({"pk": 1}, everyone(NOT_ALLOWED)),
     "privacy:erase": ({"pk": 1}, everyone(NOT_ALLOWED)),
+    # The knowledge base: the list for everyone (public articles without signing in); the demo
+    # article is for signed-in customers and agents; suggestions for contacts filing; writing for agents.
+    # Release notes: public once published (and their feeds); managers publish (POST only).
+    "products:index": ({}, everyone()),
+    "products:product": ({"slug": "kasse"}, everyone()),
+    "products:feed": ({"slug": "kasse"}, everyone()),
+    "products:publish": ({"slug": "kasse", "pk": 1}, everyone(NOT_ALLOWED)),
+    "knowledge:index": ({}, everyone()),
+    "knowledge:article": (KB_ARTICLE, only(SIGNED_IN)),
+    "knowledge:image": ({**KB_ARTICLE, "public_id": DEMO_IMAGE_ID}, only(SIGNED_IN)),
+    "knowledge:suggest": ({}, only(FILERS)),
+    "knowledge:solved": ({}, everyone(NOT_ALLOWED)),
+    "knowledge:manage": ({}, only(AGENTS)),
+    "knowledge:create": ({}, only(AGENTS)),
+    "knowledge:edit": (KB_ARTICLE, only(AGENTS)),
+    "knowledge:history": (KB_ARTICLE, only(AGENTS)),
+    "knowledge:publish": (KB_ARTICLE, everyone(NOT_ALLOWED)),
+    "knowledge:archive": (KB_ARTICLE, everyone(NOT_ALLOWED)),
+    "knowledge:image_upload": (KB_ARTICLE, everyone(NOT_ALLOWED)),
+    "knowledge:from_ticket": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
 }
 
 

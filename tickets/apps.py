@@ -10,9 +10,10 @@ class TicketsConfig(AppConfig):
         from accounts.demo import demo_step_register
         from notifications.kinds import kind_register
         from notifications.preferences import topic_register
+        from products import signals as product_signals
         from sla import signals
 
-        from . import demo, demo_history, demo_workspace, notifications, tasks
+        from . import demo, demo_history, demo_workspace, notifications, services, tasks
 
         demo_step_register(demo.seed)
         demo_step_register(demo_workspace.seed)
@@ -27,3 +28,8 @@ class TicketsConfig(AppConfig):
             tasks.sla_recompute_for_calendar.delay(calendar_id)
 
         signals.calendar_changed.connect(calendar_changed, dispatch_uid="tickets.sla_recompute_for_calendar")
+
+        def release_published(sender, release, now, **kwargs) -> None:
+            services.tickets_fix_released(release=release, now=now)  # in the publication's transaction
+
+        product_signals.release_published.connect(release_published, dispatch_uid="tickets.fix_released")

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import Role, User
+from products.selectors import releases_to_choose
 from sla.choices import Category, Severity, SlaState, Status
 from tickets import transitions
 from tickets.choices import Channel
@@ -171,9 +172,13 @@ class WorkaroundForm(forms.Form):
 
 
 class FixReleaseForm(forms.Form):
+    product_release = forms.ModelChoiceField(
+        label=_("Product release"), queryset=releases_to_choose(), required=False,
+        help_text=_("When it is published, the requester is told."),
+    )
     release = forms.CharField(
         label=_("Permanent fix in release"), max_length=50, required=False,
-        help_text=_("Shown to the customer. Leave empty to clear it."),
+        help_text=_("Shown to the customer. Leave empty to clear it (or to use the product release's name)."),
     )
 
 

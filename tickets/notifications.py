@@ -11,6 +11,7 @@ the confirmation, which is the receipt of one's own ticket):
 - reply by the customer → the assignee, or the active members of the ticket's team when nobody
   is assigned (files as above);
 - status "workaround provided" or "resolved" → the requester;
+- the release with the permanent fix is published → the requester;
 - assigned to someone → that person; moved to another team while nobody is assigned → the new
   team's members ("new in your team").
 Nobody is mailed about their own action, except the confirmation of their own ticket. Each
@@ -41,7 +42,7 @@ from sla.choices import Status
 from tickets.markdown import render_markdown
 from tickets.models import Attachment, EventCode, TicketEvent
 
-CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM = (
+CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM, FIX_RELEASED = (
     "ticket_confirmation",
     "ticket_agent_reply",
     "ticket_customer_reply",
@@ -49,6 +50,7 @@ CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_I
     "ticket_resolved",
     "ticket_assigned",
     "ticket_new_in_team",
+    "ticket_fix_released",
 )
 
 # The notification settings that govern each kind (the confirmation is always sent).
@@ -60,6 +62,7 @@ TOPIC_OF_KIND = {
     CUSTOMER_REPLY: TOPIC_CUSTOMER_REPLY,
     WORKAROUND: TOPIC_STATUS,
     RESOLVED: TOPIC_STATUS,
+    FIX_RELEASED: TOPIC_STATUS,
     ASSIGNED: TOPIC_ASSIGNED,
     NEW_IN_TEAM: TOPIC_NEW_IN_TEAM,
 }
@@ -68,7 +71,9 @@ AGENT_KINDS = frozenset({CUSTOMER_REPLY, ASSIGNED, NEW_IN_TEAM})
 REPLY_KINDS = frozenset({AGENT_REPLY, CUSTOMER_REPLY})
 
 # The events that may send mail; `plan_for` decides to whom.
-NOTIFYING_CODES = frozenset({EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED})
+NOTIFYING_CODES = frozenset({
+    EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED, EventCode.FIX_RELEASED,
+})
 
 
 def _reachable(user) -> bool:
@@ -136,6 +141,8 @@ def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
             plan = [(ticket.requester, RESOLVED, None)]
     elif event.code == EventCode.ASSIGNED:
         plan = _assigned(event)
+    elif event.code == EventCode.FIX_RELEASED:
+        plan = [(ticket.requester, FIX_RELEASED, None)]
     chosen: dict[int, tuple[object, str]] = {}
     for recipient, kind, choices in plan:
         if not _reachable(recipient) or recipient.pk in chosen:
@@ -232,6 +239,7 @@ def mail_context(mail: OutboxMail) -> dict:
         "workaround_html": render_markdown(ticket.workaround),
         "support_partner": ticket.organisation.support_partner,
         "team": ticket.team.name if ticket.team_id else "",
+        "release_name": (event.payload or {}).get("name", ""),
     }
     if mail.kind in AGENT_KINDS:
         context["url"] = settings.SITE_URL + agent_ticket_path(ticket.reference)
@@ -247,7 +255,7 @@ def _kind(code: str) -> Kind:
 
 
 KINDS = [_kind(code) for code in (CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED,
-                                  NEW_IN_TEAM)]
+                                  NEW_IN_TEAM, FIX_RELEASED)]
 
 
 # --- the notification settings of ticket mail ---------------------------------------------------

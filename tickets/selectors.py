@@ -38,7 +38,7 @@ def ticket_get_for_user(*, user, reference_or_id: str | int) -> Ticket:
         .filter(lookup)
         .select_related(
             "organisation__support_partner", "requester", "team", "assignee", "out_of_hours_accepted_by",
-            "sla_calendar",
+            "sla_calendar", "fixed_release__product",
         )
         .first()
     )

@@ -27,6 +27,7 @@ ICONS = {
     EventCode.ATTACHMENT_ADDED: "paperclip",
     EventCode.WORKAROUND_CHANGED: "tools",
     EventCode.FIX_RELEASE_CHANGED: "box-seam",
+    EventCode.FIX_RELEASED: "box-seam",
     EventCode.OUT_OF_HOURS_ACCEPTED: "moon-stars",
     EventCode.SLA_RECOMPUTED: "hourglass-split",
     EventCode.SLA_UNAVAILABLE: "hourglass",
@@ -113,6 +114,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         if p.get("new"):
             return _("The permanent fix will be part of release %(release)s.") % {"release": p["new"]}
         return _("The release for the permanent fix is no longer set.")
+    if event.code == EventCode.FIX_RELEASED:
+        return _("Release %(release)s with the permanent fix has been published.") % {"release": p.get("name", "")}
     if event.code == EventCode.OUT_OF_HOURS_ACCEPTED:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
     if event.code in (EventCode.EFFORT_LOGGED, EventCode.EFFORT_CHANGED, EventCode.EFFORT_DELETED):

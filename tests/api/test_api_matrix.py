@@ -5,6 +5,7 @@ credentials a 401."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from knowledge.demo import DEMO_ARTICLE_SLUG
 from tests.api.conftest import ROLES
 from tickets.demo import DEMO_ATTACHMENT_ID, first_demo_reference
 from tickets.models import Ticket
@@ -15,6 +16,8 @@ ALL_ROLES = ["anonymous", *ROLES]
 SIGNED_IN = set(ROLES)
 MUELLER_READERS = {"customer", "reader", "agent", "manager", "admin"}
 AGENTS = {"partner-agent", "agent", "manager", "admin"}
+KB_ARTICLE = DEMO_ARTICLE_SLUG
+KB_DRAFT = "kassenversion-50-was-sich-fur-den-support-andert"
 
 
 def expect(ok: set[str], ok_status=200, otherwise=404, anonymous=401, **special) -> dict[str, int]:
@@ -89,6 +92,29 @@ CASES = {
         "post", f"{mueller()}attachments/",
         lambda o: ({"file": SimpleUploadedFile("Prüfbericht.pdf", PDF, content_type="application/pdf")}, "multipart"),
         expect({"customer", "agent", "manager", "admin"}, ok_status=201, reader=403),
+    ),
+    # The knowledge base and the releases: what the portal shows; agents write, managers publish.
+    "articles": ("get", "/api/v1/articles/", None, expect(SIGNED_IN)),
+    "article for customers": ("get", f"/api/v1/articles/{KB_ARTICLE}/", None, expect(SIGNED_IN)),
+    "article private to PartnerSoft's customers": (
+        "get", "/api/v1/articles/backerei-kasse-bondrucker-neu-verbinden/", None, expect({"partner-agent"}),
+    ),
+    "draft article for agents": ("get", f"/api/v1/articles/{KB_DRAFT}/", None, expect(AGENTS)),
+    "write an article": (
+        "post", "/api/v1/articles/", lambda o: ({"title_de": "Neu", "body_de": "Text"}, "json"),
+        expect(AGENTS, ok_status=201, otherwise=403),
+    ),
+    "change an article": (
+        "patch", f"/api/v1/articles/{KB_DRAFT}/", lambda o: ({"body_de": "Geändert"}, "json"),
+        expect(AGENTS, otherwise=403),
+    ),
+    "publish an article": (
+        "post", f"/api/v1/articles/{KB_DRAFT}/publish/", None, expect({"manager", "admin"}, otherwise=403),
+    ),
+    "releases": ("get", "/api/v1/releases/", None, expect(SIGNED_IN)),
+    "add a release": (
+        "post", "/api/v1/releases/", lambda o: ({"product": "kasse", "version": "5.0", "notes_de": "Neu"}, "json"),
+        expect({"manager"}, ok_status=201, otherwise=403, admin=422),  # the admin's is a second 5.0
     ),
 }
 

@@ -82,6 +82,19 @@ def _assigned(users, clock):
     ticket_assign(ticket=file_ticket(users, clock), actor=users["manager"], assignee=users["agent"])
 
 
+def _fix_released(users, clock):
+    from products.models import Product
+    from products.services import release_create, release_publish
+    from tickets.services import ticket_set_fix_release
+
+    ticket = file_ticket(users, clock)
+    product = Product.objects.create(slug="pruefstand", name="Prüfstand-Software")
+    release = release_create(actor=users["manager"], now=clock.now, product=product, version="9.1",
+                             notes_de="Behoben: Fehler 42.")
+    ticket_set_fix_release(ticket=ticket, actor=users["agent"], release="", product_release=release)
+    release_publish(release=release, actor=users["manager"], now=clock.now)
+
+
 def _escalation(users, clock):
     from escalation.services import escalation_scan
 
@@ -124,6 +137,7 @@ CAUSES = {
     "ticket_workaround": _workaround,
     "ticket_resolved": _resolved,
     "ticket_assigned": _assigned,
+    "ticket_fix_released": _fix_released,
     "sla_escalation": _escalation,
     "sla_escalation_digest": _digest,
     "inbound_auto_answer": _auto_answer,

@@ -20,6 +20,7 @@ class EventCode(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     WORKAROUND_CHANGED = "workaround_changed", _("Workaround")
     FIX_RELEASE_CHANGED = "fix_release_changed", _("Permanent fix release")
+    FIX_RELEASED = "fix_released", _("Permanent fix released")
     OUT_OF_HOURS_ACCEPTED = "out_of_hours_accepted", _("Paid out-of-hours service accepted")
     SLA_RECOMPUTED = "sla_recomputed", _("Service-level deadlines recomputed")
     SLA_UNAVAILABLE = "sla_unavailable", _("Service-level deadlines could not be computed")

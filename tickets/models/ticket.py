@@ -63,6 +63,11 @@ class Ticket(models.Model):
 
     workaround = models.TextField(_("workaround"), blank=True, help_text=_("Markdown, shown to the customer."))
     fixed_in_release = models.CharField(_("permanent fix in release"), max_length=50, blank=True)
+    # The same release as a product's version, when it is one: its publication tells the requester.
+    fixed_release = models.ForeignKey(
+        "products.Release", verbose_name=_("release with the permanent fix"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="fixed_tickets",
+    )
 
     # Paid out-of-hours service: the notice exactly as shown, who accepted it and when.
     out_of_hours_notice = models.TextField(_("out-of-hours notice shown"), blank=True)

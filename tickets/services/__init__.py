@@ -23,6 +23,7 @@ from .conversation import Commented, attachment_add, comment_add
 from .creation import Filed, ticket_create
 from .effort import time_entry_add, time_entry_change, time_entry_delete
 from .phone import ticket_log_call
+from .releases import tickets_fix_released
 from .status import (
     ticket_change_severity,
     ticket_change_status,
@@ -71,6 +72,7 @@ __all__ = [
     "ticket_update",
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
+    "tickets_fix_released",
     "time_entry_add",
     "time_entry_change",
     "time_entry_delete",

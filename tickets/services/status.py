@@ -17,7 +17,7 @@ from tickets.errors import TransitionNotAllowed
 from tickets.limits import COMMENT_MAX_LENGTH, text_length_errors
 from tickets.models import EventCode, Ticket
 
-from ._common import event_write, lock, require_may_see
+from ._common import UNSET, event_write, lock, require_may_see
 from .sla import sla_severity_changed, sla_status_changed
 
 # Reason codes stored in a status change's payload (rendered by tickets.timeline).
@@ -179,18 +179,26 @@ def ticket_provide_workaround(*, ticket: Ticket, actor, workaround: str) -> Tick
     return locked
 
 
-def ticket_set_fix_release(*, ticket: Ticket, actor, release: str) -> Ticket:
-    """The release that carries the permanent fix (shown to the customer); empty clears it."""
+def ticket_set_fix_release(*, ticket: Ticket, actor, release: str, product_release=UNSET) -> Ticket:
+    """The release that carries the permanent fix (shown to the customer); empty clears it.
+    `product_release`: the product's release it is (a `products.Release` or None), whose
+    publication tells the requester; without a text, the text is that release's name."""
     require_may_see(actor, ticket)
     _require_agent(actor)
     release = release.strip()
     with transaction.atomic():
         locked = lock(ticket)
-        if locked.fixed_in_release == release:
+        release_id = locked.fixed_release_id
+        if product_release is not UNSET:
+            release_id = product_release.pk if product_release is not None else None
+            if product_release is not None and not release:
+                release = str(product_release)[:50]
+        if locked.fixed_in_release == release and locked.fixed_release_id == release_id:
             return locked
-        old, locked.fixed_in_release = locked.fixed_in_release, release
-        locked.save(update_fields=["fixed_in_release", "updated_at"])
+        old, locked.fixed_in_release, locked.fixed_release_id = locked.fixed_in_release, release, release_id
+        locked.save(update_fields=["fixed_in_release", "fixed_release", "updated_at"])
         event_write(
-            ticket=locked, code=EventCode.FIX_RELEASE_CHANGED, actor=actor, payload={"old": old, "new": release}
+            ticket=locked, code=EventCode.FIX_RELEASE_CHANGED, actor=actor,
+            payload={"old": old, "new": release, "release": release_id},
         )
     return locked

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import access
 from accounts.formatting import desk_zone, format_moment, out_of_hours_notice
 from sla.choices import CATEGORIES_WITH_SEVERITY, OPEN_STATUSES, Category, Severity, SlaState, Status, TargetState
-from tickets import rules, selectors, services, sla_preview, transitions
+from tickets import extensions, rules, selectors, services, sla_preview, transitions
 from tickets.choices import Channel
 from tickets.forms import (
     SEVERITY_EXPLANATIONS,
@@ -133,6 +133,7 @@ def detail_context(request, ticket, reply_form=None) -> dict:
         "support_partner": ticket.organisation.support_partner,
         "shows_internal": rules.sees_internal(user),
         "out_of_hours_accepted_at": format_moment(ticket.out_of_hours_accepted_at, user),
+        "sections": extensions.ticket_sections_for(request=request, ticket=ticket),
     }
 
 
@@ -210,6 +211,7 @@ def ticket_create(request):
         form = TicketCreateForm(initial={"callback_phone": user.phone, "idempotency_key": new_idempotency_key()})
     data = form.data if form.is_bound else {}
     category = data.get("category", form["category"].value() or "")
+    token = form["idempotency_key"].value() or ""
     return render(
         request,
         "tickets/customer/create.html",
@@ -217,6 +219,7 @@ def ticket_create(request):
             "form": form,
             "files_lost": files_lost,
             "support_partner": user.organisation.support_partner,
+            "panels": extensions.filing_panels_for(request=request, token=token),
             **preview_context(
                 user=user,
                 category=category,
@@ -255,6 +258,7 @@ def _file(request, form):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return None
+    extensions.ticket_filed(request=request, ticket=ticket, token=data["idempotency_key"])
     messages.success(request, _("Your ticket %(reference)s has been filed.") % {"reference": ticket.reference})
     for refused in form.refused_files:
         messages.warning(request, refused)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from sla.choices import CATEGORIES_WITH_SEVERITY, Status
-from tickets import canned, rules, selectors, selectors_workspace, services
+from tickets import canned, extensions, rules, selectors, selectors_workspace, services
 from tickets.errors import TicketRuleError
 from tickets.flags import ticket_flags_for
 from tickets.forms import SEVERITY_EXPLANATIONS, new_idempotency_key
@@ -73,7 +73,8 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "reply_form": AgentReplyForm(initial={"idempotency_key": new_idempotency_key()}),
         "status_form": StatusForm(ticket=ticket),
         "workaround_form": WorkaroundForm(initial={"workaround": ticket.workaround}),
-        "release_form": FixReleaseForm(initial={"release": ticket.fixed_in_release}),
+        "release_form": FixReleaseForm(initial={"release": ticket.fixed_in_release,
+                                                "product_release": ticket.fixed_release_id}),
         "severity_form": SeverityForm(initial={"severity": ticket.severity}),
         "move_form": MoveForm(user=user, initial={"team": ticket.team_id}),
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id or "",
@@ -106,6 +107,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "others": selectors_workspace.presence_others(ticket=ticket, user=user, now=now),
         "flags": ticket_flags_for(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "presence_page": uuid.uuid4().hex,
+        "sections": extensions.ticket_sections_for(request=request, ticket=ticket),
         **forms,
     }
 
@@ -215,7 +217,8 @@ def provide_workaround(request, reference):
 @agents_only
 def set_fix_release(request, reference):
     def perform(request, ticket, data):
-        services.ticket_set_fix_release(ticket=ticket, actor=request.user, release=data["release"])
+        services.ticket_set_fix_release(ticket=ticket, actor=request.user, release=data["release"],
+                                        product_release=data["product_release"])
 
     return _action(request, reference, form_name="release_form",
                    make_form=lambda r, t: FixReleaseForm(r.POST), perform=perform,

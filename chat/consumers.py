@@ -1,0 +1,181 @@
+"""The chat's WebSocket: `ws/chat/<public id>/?after=<last seen id>`.
+
+The gate (`chat.access.side_of`) is asked on connect, again for every message the client sends
+(the chat and the person re-read from the database: a chat handed over to a colleague, a person
+deactivated or signed out stops at the next message) and for every message delivered to it.
+Frames above `chat.limits.frame_max_bytes` are refused unparsed; the services apply the length
+and rate limits. Every message is stored before it is pushed; a client that reconnects sends the
+last id it saw and gets what it missed.
+
+Client → server: {"type": "message", "text", "client_id"}, {"type": "typing"},
+{"type": "read", "up_to"}, {"type": "resume", "after"}.
+Server → client: {"type": "message", ...} (`chat.texts.message_data`), {"type": "typing",
+"sender"}, {"type": "read", "side", "up_to"}, {"type": "error", "message", "client_id"}."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from . import access as chat_access
+from . import limits, realtime, selectors, services
+from .models import Chat, ChatMessage
+from .texts import message_data
+
+CLOSE_NOT_FOUND = 4404  # the chat does not exist, or this session may not see it (any more)
+TOO_LONG = gettext_lazy("The message is too long.")
+UNREADABLE = gettext_lazy("The message could not be read.")
+
+
+def _errors_text(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return " ".join(message for messages in error.message_dict.values() for message in messages)
+    return " ".join(error.messages)
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    chat_id: int | None = None
+
+    async def connect(self):
+        self.public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
+        self.user_id = getattr(self.scope.get("user"), "pk", None)
+        self.visitors = chat_access.visitor_chats(self.scope.get("session"))
+        checked = await self._check()
+        if checked is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        chat, self.side, self.language = checked
+        self.chat_id = chat.pk
+        self.group = realtime.group_name(chat.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        await self._send_after(self._int(query.get("after", ["0"])[0]))
+
+    async def disconnect(self, code):
+        if self.chat_id is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None or len(text_data.encode()) > limits.frame_max_bytes():
+            await self.send_json({"type": "error", "message": self._text(TOO_LONG)})
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": self._text(UNREADABLE)})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        checked = await self._check()
+        if checked is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        chat, self.side, self.language = checked
+        kind = content.get("type")
+        if kind == "message":
+            await self._post(chat, content)
+        elif kind == "typing":
+            await self.channel_layer.group_send(self.group, {"type": "chat.typing", "sender": self.side})
+        elif kind == "read":
+            await database_sync_to_async(services.chat_read)(chat=chat, side=self.side, up_to=self._int(content.get("up_to")))
+        elif kind == "resume":
+            await self._send_after(self._int(content.get("after")))
+
+    async def _post(self, chat: Chat, content: dict) -> None:
+        client_id = str(content.get("client_id") or "")[:64]
+        try:
+            await database_sync_to_async(self._post_sync)(chat, str(content.get("text") or ""), client_id)
+        except (ValidationError, PermissionDenied) as error:
+            message = _errors_text(error) if isinstance(error, ValidationError) else str(error)
+            await self.send_json({"type": "error", "message": message, "client_id": client_id})
+
+    def _post_sync(self, chat: Chat, text: str, client_id: str) -> None:
+        with translation.override(self.language):
+            services.message_post(chat=chat, user=self._user_sync(), side=self.side, body=text,
+                                  client_id=client_id, now=timezone.now())
+
+    # --- events from the group: each is checked against the gate before it is delivered ---------
+
+    async def chat_message(self, event):
+        data = await self._message_for_me(event["id"])
+        if data is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+        elif data:
+            await self.send_json(data)
+
+    async def chat_typing(self, event):
+        if event["sender"] != self.side:
+            await self.send_json({"type": "typing", "sender": event["sender"]})
+
+    async def chat_read(self, event):
+        await self.send_json({"type": "read", "side": event["side"], "up_to": event["up_to"]})
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @database_sync_to_async
+    def _message_for_me(self, message_id: int) -> dict | None:
+        checked = self._check_sync()
+        if checked is None:
+            return None
+        message = ChatMessage.objects.select_related("author", "chat").filter(pk=message_id, chat_id=self.chat_id).first()
+        return message_data(message, language=checked[2]) if message is not None else {}
+
+    async def _send_after(self, after: int) -> None:
+        for data in await self._backlog(after):
+            await self.send_json(data)
+
+    @database_sync_to_async
+    def _backlog(self, after: int) -> list[dict]:
+        checked = self._check_sync()
+        if checked is None:
+            return []
+        chat, _side, language = checked
+        messages = selectors.messages_after(chat=chat, after=after)
+        for message in messages:
+            message.chat = chat
+        return [message_data(message, language=language) for message in messages]
+
+    @database_sync_to_async
+    def _check(self):
+        return self._check_sync()
+
+    def _user_sync(self):
+        if self.user_id is None:
+            return None
+        return get_user_model().objects.select_related("organisation").filter(pk=self.user_id).first()
+
+    def _check_sync(self):
+        """(chat, side, language) if this socket's person may still see the chat, else None."""
+        user = self._user_sync()
+        if self.user_id is not None and (user is None or not user.is_active):
+            return None
+        chat = Chat.objects.select_related("desk__calendar", "organisation", "customer", "agent").filter(
+            public_id=self.public_id
+        ).first()
+        side = chat_access.side_of(user, chat, self.visitors) if chat is not None else None
+        if side is None:
+            return None
+        language = (user.language if user is not None else "") or chat.language
+        return chat, side, language
+
+    def _text(self, text) -> str:
+        with translation.override(getattr(self, "language", None)):
+            return str(text)
+
+    @staticmethod
+    def _int(value) -> int:
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return 0

@@ -1,0 +1,40 @@
+"""Chat desks, availability and chats for the chat tests: chats are started through the services."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import factory
+
+from chat import services
+from chat.models import ChatDesk
+from tests.factories import AgentFactory, ContactFactory, TeamFactory
+from tests.sla.factories import nrw_calendar
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Monday 23 November 2026: open from 09:00 to 17:00 (the NRW test calendar).
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
+MONDAY_18 = datetime(2026, 11, 23, 18, 0, tzinfo=BERLIN)
+TUESDAY_9 = datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN)
+
+
+class ChatDeskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChatDesk
+
+    name = factory.Sequence(lambda n: f"Chat Köln {n}")
+    slug = factory.Sequence(lambda n: f"chat-koeln-{n}")
+    calendar = factory.LazyFunction(lambda: nrw_calendar(slug=f"chat-{ChatDesk.objects.count()}"))
+    team = None
+    max_chats_per_agent = 2
+
+
+def available_agent(**fields):
+    agent = AgentFactory(**fields)
+    services.availability_set(agent=agent, status="available", now=MONDAY_10)
+    return agent
+
+
+def started_chat(desk=None, customer=None, body="Grüß Gott, der Drucker druckt nicht.", now=MONDAY_10):
+    desk = desk or ChatDeskFactory()
+    customer = customer or ContactFactory()
+    return services.chat_start(desk=desk, customer=customer, body=body, now=now)

@@ -58,6 +58,7 @@ class DeskState:
 
 def desk_state(*, desk: ChatDesk, now: datetime) -> DeskState:
     calendar = business_calendar_for(calendar=desk.calendar)
+    now = now.replace(microsecond=0)  # the engine works to the second
     is_open = engine.is_open(calendar, now)
     try:
         opens_at = None if is_open else engine.next_opening(calendar, now)

@@ -38,3 +38,10 @@ def started_chat(desk=None, customer=None, body="Grüß Gott, der Drucker druckt
     desk = desk or ChatDeskFactory()
     customer = customer or ContactFactory()
     return services.chat_start(desk=desk, customer=customer, body=body, now=now)
+
+
+def always_open_desk(**fields):
+    """A desk whose chat hours never close (tests that run on the real clock: the sockets)."""
+    calendar = nrw_calendar(slug=f"immer-{ChatDesk.objects.count()}", hours={d: [(0, 1440)] for d in range(7)},
+                            holiday_country="", holiday_subdivision="")
+    return ChatDeskFactory(calendar=calendar, **fields)

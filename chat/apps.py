@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Live chat")
+
+    def ready(self) -> None:
+        from accounts.demo import demo_step_register
+
+        from . import demo, tasks  # noqa: F401 - the periodic task registers with Celery
+
+        demo_step_register(demo.seed)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("reports.urls")),
     path("privacy/", include("privacy.urls")),
+    path("chat/", include("chat.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("mail/held/", include("api.held_urls")),
     path("account/notifications/", include("notifications.settings_urls")),

@@ -88,7 +88,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "typing":
             await self.channel_layer.group_send(self.group, {"type": "chat.typing", "sender": self.side})
         elif kind == "read":
-            await database_sync_to_async(services.chat_read)(chat=chat, side=self.side, up_to=self._int(content.get("up_to")))
+            up_to = self._int(content.get("up_to"))
+            await database_sync_to_async(services.chat_read)(chat=chat, side=self.side, up_to=up_to)
         elif kind == "resume":
             await self._send_after(self._int(content.get("after")))
 
@@ -128,7 +129,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         checked = self._check_sync()
         if checked is None:
             return None
-        message = ChatMessage.objects.select_related("author", "chat").filter(pk=message_id, chat_id=self.chat_id).first()
+        found = ChatMessage.objects.select_related("author", "chat").filter(pk=message_id, chat_id=self.chat_id)
+        message = found.first()
         return message_data(message, language=checked[2]) if message is not None else {}
 
     async def _send_after(self, after: int) -> None:

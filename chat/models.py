@@ -59,6 +59,9 @@ class AgentAvailability(models.Model):
         verbose_name = _("chat availability")
         verbose_name_plural = _("chat availabilities")
 
+    def __str__(self) -> str:
+        return f"{self.agent} · {self.get_status_display()}"
+
 
 class ChatStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
@@ -158,3 +161,6 @@ class ChatMessage(models.Model):
                 name="chat_message_client_id_once",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.chat_id} #{self.pk} {self.sender}"

@@ -202,12 +202,12 @@ def chat_accept(*, chat: Chat, agent, now: datetime) -> Chat:
 
 def chat_transfer(*, chat: Chat, agent, to, now: datetime) -> Chat:
     """The serving agent hands the chat over to a colleague who sees its customer."""
-    if to is None or to.pk == agent.pk or not access.colleagues_for(agent).filter(pk=to.pk).exists():
-        raise ValidationError({"to": _("Choose a colleague who works on this customer's chats.")})
     with transaction.atomic():
         locked = _lock(chat)
         if locked.status != ChatStatus.ACTIVE or locked.agent_id != agent.pk:
             raise PermissionDenied(_("Only the agent serving this chat can hand it over."))
+        if to is None or to.pk == agent.pk or not access.colleagues_for(agent).filter(pk=to.pk).exists():
+            raise ValidationError({"to": _("Choose a colleague who works on this customer's chats.")})
         try:
             _check_agent_may_take(to, locked)
         except PermissionDenied:
@@ -324,10 +324,10 @@ def chats_offer_to_leads(*, now: datetime) -> list[Chat]:
     offered = []
     waiting = Chat.objects.filter(status=ChatStatus.WAITING, lead_offered_at__isnull=True).select_related("desk")
     for chat in waiting:
-        if chat.started_at + timedelta(minutes=chat.desk.lead_after_minutes) <= now:
-            if Chat.objects.filter(pk=chat.pk, lead_offered_at__isnull=True).update(lead_offered_at=now):
-                chat.lead_offered_at = now
-                offered.append(chat)
+        due = chat.started_at + timedelta(minutes=chat.desk.lead_after_minutes) <= now
+        if due and Chat.objects.filter(pk=chat.pk, lead_offered_at__isnull=True).update(lead_offered_at=now):
+            chat.lead_offered_at = now
+            offered.append(chat)
     if offered:
         realtime.publish(realtime.QUEUE_GROUP, {"type": "queue.changed"})
     return offered

@@ -268,7 +268,8 @@ def accept(request, public_id):
 @role_required(access.is_agent)
 def transfer(request, public_id):
     chat = _agent_chat(request, public_id)
-    to = User.objects.filter(pk=request.POST.get("to") or 0).first() if str(request.POST.get("to", "")).isdigit() else None
+    given = str(request.POST.get("to", ""))
+    to = User.objects.filter(pk=int(given)).first() if given.isdigit() else None
     try:
         services.chat_transfer(chat=chat, agent=request.user, to=to, now=timezone.now())
     except ValidationError as error:

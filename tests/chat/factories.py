@@ -7,7 +7,7 @@ import factory
 
 from chat import services
 from chat.models import ChatDesk
-from tests.factories import AgentFactory, ContactFactory, TeamFactory
+from tests.factories import AgentFactory, ContactFactory
 from tests.sla.factories import nrw_calendar
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,7 +1,6 @@
 """The chat's WebSocket (channels' WebsocketCommunicator, in-memory layer): real time between
 both sides, resume from the last seen id, the gate per message, size and rate limits."""
 
-from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -49,7 +48,8 @@ def _session_cookie(user=None, visitor_chats=()):
 async def _connect(chat, user=None, after=0, visitor_chats=()):
     cookie = await sync_to_async(_session_cookie)(user, visitor_chats)
     communicator = WebsocketCommunicator(
-        APP, f"/ws/chat/{chat.public_id}/?after={after}", headers=[(b"cookie", cookie.encode()), (b"host", b"testserver")]
+        APP, f"/ws/chat/{chat.public_id}/?after={after}",
+        headers=[(b"cookie", cookie.encode()), (b"host", b"testserver")],
     )
     connected, code = await communicator.connect()
     return communicator, connected, code
@@ -118,14 +118,14 @@ async def test_foreign_chat_is_refused_on_connect(served):
     _customer, _agent, chat = served
     for stranger in (ContactFactory, lambda: AgentFactory(organisation=ResellerFactory())):
         person = await sync_to_async(stranger)()
-        ws, connected, code = await _connect(chat, person)
+        _ws, connected, code = await _connect(chat, person)
         assert not connected and code == CLOSE_NOT_FOUND
-    ws, connected, code = await _connect(chat)  # anonymous, no visitor session
+    _ws, connected, code = await _connect(chat)  # anonymous, no visitor session
     assert not connected
 
 
 async def test_gate_is_checked_per_message_after_a_transfer(served):
-    customer, agent, chat = served
+    _customer, agent, chat = served
     agent_ws, _, _ = await _connect(chat, agent)
     await _messages(agent_ws, 2)
     colleague = await sync_to_async(AgentFactory)(organisation=agent.organisation)
@@ -199,5 +199,5 @@ async def test_anonymous_visitor_joins_only_the_chat_its_session_started(setting
     first = await ws.receive_json_from(timeout=3)
     assert first["author"] == "Jörg" and first["text"] == "Hallo"
     await ws.disconnect()
-    other, connected, _ = await _connect(chat, visitor_chats=["00000000-0000-0000-0000-000000000000"])
+    _other, connected, _ = await _connect(chat, visitor_chats=["00000000-0000-0000-0000-000000000000"])
     assert not connected

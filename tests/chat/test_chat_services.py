@@ -10,10 +10,9 @@ from chat import services
 from chat.access import AGENT, CUSTOMER
 from chat.models import ChatMessage, ChatStatus, MessageCode, Sender
 from chat.selectors import available_agents, chats_waiting_for, desk_state
+from tests.chat.factories import MONDAY_10, MONDAY_18, TUESDAY_9, ChatDeskFactory, available_agent, started_chat
 from tests.factories import AgentFactory, ContactFactory, ResellerFactory, TeamFactory, UserFactory
 from tests.sla.factories import contract, policy
-
-from tests.chat.factories import MONDAY_10, MONDAY_18, TUESDAY_9, ChatDeskFactory, available_agent, started_chat
 
 pytestmark = pytest.mark.django_db
 

@@ -29,6 +29,14 @@ from . import limits, realtime, selectors, services
 from .models import Chat, ChatMessage
 from .texts import message_data
 
+
+def db(function):
+    """Run a database call off the event loop in the shared thread pool: each call is
+    self-contained (reads the gate, writes in its own transaction), so sockets do not queue
+    behind one another's commits on a single thread (channels' default)."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 CLOSE_NOT_FOUND = 4404  # the chat does not exist, or this session may not see it (any more)
 TOO_LONG = gettext_lazy("The message is too long.")
 UNREADABLE = gettext_lazy("The message could not be read.")
@@ -51,7 +59,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if checked is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        chat, self.side, self.language = checked
+        chat, self.side, self.language, _user = checked
         self.chat_id = chat.pk
         self.group = realtime.group_name(chat.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -77,34 +85,44 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "message":  # the gate and the write in one trip to the database
+            await self._post(content)
+            return
         checked = await self._check()
         if checked is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        chat, self.side, self.language = checked
-        kind = content.get("type")
-        if kind == "message":
-            await self._post(chat, content)
-        elif kind == "typing":
+        chat, self.side, self.language, _user = checked
+        if kind == "typing":
             await self.channel_layer.group_send(self.group, {"type": "chat.typing", "sender": self.side})
         elif kind == "read":
             up_to = self._int(content.get("up_to"))
-            await database_sync_to_async(services.chat_read)(chat=chat, side=self.side, up_to=up_to)
+            await db(services.chat_read)(chat=chat, side=self.side, up_to=up_to)
         elif kind == "resume":
             await self._send_after(self._int(content.get("after")))
 
-    async def _post(self, chat: Chat, content: dict) -> None:
+    async def _post(self, content: dict) -> None:
         client_id = str(content.get("client_id") or "")[:64]
         try:
-            await database_sync_to_async(self._post_sync)(chat, str(content.get("text") or ""), client_id)
+            allowed = await db(self._post_sync)(str(content.get("text") or ""), client_id)
         except (ValidationError, PermissionDenied) as error:
             message = _errors_text(error) if isinstance(error, ValidationError) else str(error)
             await self.send_json({"type": "error", "message": message, "client_id": client_id})
+            return
+        if not allowed:
+            await self.close(code=CLOSE_NOT_FOUND)
 
-    def _post_sync(self, chat: Chat, text: str, client_id: str) -> None:
+    def _post_sync(self, text: str, client_id: str) -> bool:
+        """Check the gate again, then store the message; False when the gate refuses."""
+        checked = self._check_sync()
+        if checked is None:
+            return False
+        chat, self.side, self.language, user = checked
         with translation.override(self.language):
-            services.message_post(chat=chat, user=self._user_sync(), side=self.side, body=text,
+            services.message_post(chat=chat, user=user, side=self.side, body=text,
                                   client_id=client_id, now=timezone.now())
+        return True
 
     # --- events from the group: each is checked against the gate before it is delivered ---------
 
@@ -124,31 +142,36 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- helpers ------------------------------------------------------------------------------
 
-    @database_sync_to_async
+    @db
     def _message_for_me(self, message_id: int) -> dict | None:
-        checked = self._check_sync()
+        """The message as this socket's person may see it (the gate asked with the chat read in the
+        same query); None when the gate refuses."""
+        message = (
+            ChatMessage.objects.select_related("author", "chat__organisation", "chat__customer", "chat__agent")
+            .filter(pk=message_id, chat_id=self.chat_id)
+            .first()
+        )
+        checked = self._check_sync(message.chat if message is not None else None)
         if checked is None:
             return None
-        found = ChatMessage.objects.select_related("author", "chat").filter(pk=message_id, chat_id=self.chat_id)
-        message = found.first()
         return message_data(message, language=checked[2]) if message is not None else {}
 
     async def _send_after(self, after: int) -> None:
         for data in await self._backlog(after):
             await self.send_json(data)
 
-    @database_sync_to_async
+    @db
     def _backlog(self, after: int) -> list[dict]:
         checked = self._check_sync()
         if checked is None:
             return []
-        chat, _side, language = checked
+        chat, _side, language, _user = checked
         messages = selectors.messages_after(chat=chat, after=after)
         for message in messages:
             message.chat = chat
         return [message_data(message, language=language) for message in messages]
 
-    @database_sync_to_async
+    @db
     def _check(self):
         return self._check_sync()
 
@@ -157,19 +180,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return None
         return get_user_model().objects.select_related("organisation").filter(pk=self.user_id).first()
 
-    def _check_sync(self):
-        """(chat, side, language) if this socket's person may still see the chat, else None."""
+    def _check_sync(self, chat: Chat | None = None):
+        """(chat, side, language, person) if this socket's person may still see the chat (read
+        now, unless given), else None."""
         user = self._user_sync()
         if self.user_id is not None and (user is None or not user.is_active):
             return None
-        chat = Chat.objects.select_related("desk__calendar", "organisation", "customer", "agent").filter(
-            public_id=self.public_id
-        ).first()
+        if chat is None:
+            chat = Chat.objects.select_related("organisation", "customer", "agent").filter(
+                public_id=self.public_id
+            ).first()
         side = chat_access.side_of(user, chat, self.visitors) if chat is not None else None
         if side is None:
             return None
         language = (user.language if user is not None else "") or chat.language
-        return chat, side, language
+        return chat, side, language, user
 
     def _text(self, text) -> str:
         with translation.override(getattr(self, "language", None)):

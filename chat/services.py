@@ -38,7 +38,11 @@ class Posted:
 
 
 def _lock(chat: Chat) -> Chat:
-    return Chat.objects.select_for_update().select_related("desk", "organisation", "customer", "agent").get(pk=chat.pk)
+    return (
+        Chat.objects.select_for_update(of=("self",))
+        .select_related("desk", "organisation", "customer", "agent")
+        .get(pk=chat.pk)
+    )
 
 
 def _system_message(chat: Chat, code: str, payload: dict, now: datetime) -> ChatMessage:

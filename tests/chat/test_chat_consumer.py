@@ -61,8 +61,8 @@ def served(settings):
     settings.TIME_ZONE = "Europe/Berlin"
     now = timezone.now()
     desk = always_open_desk()
-    agent = available_agent()
-    customer = ContactFactory()
+    agent = available_agent(language="en")
+    customer = ContactFactory(language="en")
     chat = services.chat_start(desk=desk, customer=customer, body="Hallo, ist jemand da?", now=now)
     services.chat_accept(chat=chat, agent=agent, now=now)
     return customer, agent, chat

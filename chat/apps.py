@@ -8,7 +8,9 @@ class ChatConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.demo import demo_step_register
+        from notifications.kinds import kind_register
 
-        from . import demo, tasks  # noqa: F401 - the periodic task registers with Celery
+        from . import demo, mail, tasks  # noqa: F401 - the periodic task registers with Celery
 
         demo_step_register(demo.seed)
+        kind_register(mail.TRANSCRIPT_KIND)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:public_id>/send/", views.send, name="send"),
     path("<uuid:public_id>/read/", views.read, name="read"),
     path("<uuid:public_id>/close/", views.close, name="close"),
+    path("<uuid:public_id>/transcript/", views.transcript, name="transcript"),
     path("<uuid:public_id>/accept/", views.accept, name="accept"),
     path("<uuid:public_id>/transfer/", views.transfer, name="transfer"),
     path("<uuid:public_id>/ticket/", views.to_ticket, name="ticket"),

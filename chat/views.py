@@ -25,6 +25,7 @@ from . import access as chat_access
 from . import limits, selectors, services
 from .canned import canned_replies_for
 from .forms import AppendForm, StartForm, TicketForm, VisitorStartForm
+from .mail import chat_transcript_mail
 from .models import Availability, ChatStatus
 from .texts import message_data
 
@@ -181,6 +182,20 @@ def read(request, public_id):
     except ValueError:
         up_to = 0
     return JsonResponse({"up_to": services.chat_read(chat=chat, side=side, up_to=up_to)})
+
+
+@require_POST
+def transcript(request, public_id):
+    """The customer asks for the transcript by mail."""
+    chat, side = selectors.chat_get_for(user=request.user, public_id=public_id, visitors=_visitors(request))
+    try:
+        chat_transcript_mail(chat=chat, side=side, now=timezone.now())
+    except ValidationError as error:
+        for message in _errors(error):
+            flash.error(request, message)
+    else:
+        flash.success(request, _("The transcript is on its way to your e-mail address."))
+    return redirect("chat:room", public_id=chat.public_id)
 
 
 @require_POST

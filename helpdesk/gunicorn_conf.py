@@ -1,4 +1,5 @@
-"""gunicorn settings of the web service: `gunicorn -c python:helpdesk.gunicorn_conf helpdesk.asgi:application`
+"""gunicorn settings of the web service:
+`gunicorn -c python:helpdesk.gunicorn_conf helpdesk.asgi:application`
 (Dockerfile, docker-compose.yml and the API benchmarks use this file, so what is measured is what
 is deployed).
 

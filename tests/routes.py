@@ -115,7 +115,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "chat:start": ({}, everyone(NOT_ALLOWED)),
     "chat:availability": ({}, everyone(NOT_ALLOWED)),
     **{f"chat:{name}": (NO_CHAT, everyone(NOT_ALLOWED))
-       for name in ("send", "read", "close", "accept", "transfer", "ticket", "append")},
+       for name in ("send", "read", "close", "transcript", "accept", "transfer", "ticket", "append")},
     # Data protection: administrators only; export and erasure are POST only.
     "privacy:index": ({}, only({"admin"})),
     "privacy:person": ({"pk": 1}, only({"admin"})),

@@ -16,7 +16,7 @@ from chat.models import ChatDesk
 from tests.chat.factories import always_open_desk, available_agent
 from tests.factories import ContactFactory
 
-PASSWORD = "geheim-Passwort-1"  # noqa: S105 - the factories' test password
+PASSWORD = "geheim-Passwort-1"
 
 
 class _Server:

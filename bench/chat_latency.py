@@ -107,27 +107,34 @@ async def _run(port: int, pairs, agent_cookie: str, per_minute: float, seconds: 
     sent: dict[str, float] = {}
     latencies: list[float] = []
     origin = f"http://127.0.0.1:{port}"
+    opening = asyncio.Semaphore(20)  # sockets opened at once: the handshakes are not what is measured
+    state = {"open": 0, "stop": 0.0}
+    connected = asyncio.Event()
 
-    async def agent_socket(public_id: str, ready: asyncio.Event):
+    async def open_socket(public_id: str, cookie: str):
         url = f"ws://127.0.0.1:{port}/ws/chat/{public_id}/?after=1000000000"
-        async with websockets.connect(url, origin=origin, additional_headers={"Cookie": agent_cookie},
-                                      max_queue=None) as ws:
-            ready.set()
+        async with opening:
+            return await websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},
+                                            max_queue=None, open_timeout=300)
+
+    async def agent_socket(public_id: str):
+        async with await open_socket(public_id, agent_cookie) as ws:
+            state["open"] += 1
             async for raw in ws:
                 data = json.loads(raw)
                 started = sent.pop(data.get("client_id") or "", None)
                 if started is not None and data.get("sender") == "customer":
                     latencies.append(time.perf_counter() - started)
 
-    async def customer_socket(public_id: str, cookie: str, stop: float):
-        url = f"ws://127.0.0.1:{port}/ws/chat/{public_id}/?after=1000000000"
+    async def customer_socket(public_id: str, cookie: str):
         interval = 60.0 / per_minute
-        async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},
-                                      max_queue=None) as ws:
+        async with await open_socket(public_id, cookie) as ws:
+            state["open"] += 1
             drain = asyncio.create_task(_drain(ws))
+            await connected.wait()  # every socket open: the measured period starts for all at once
             await asyncio.sleep(random.uniform(0, interval))
             number = 0
-            while time.perf_counter() < stop:
+            while time.perf_counter() < state["stop"]:
                 number += 1
                 client_id = f"{public_id[:8]}-{number}"
                 sent[client_id] = time.perf_counter()
@@ -135,22 +142,22 @@ async def _run(port: int, pairs, agent_cookie: str, per_minute: float, seconds: 
                 await asyncio.sleep(interval)
             drain.cancel()
 
-    readies = []
-    agents = []
-    for public_id, _cookie in pairs:  # the agent's sockets first, so that none misses a message
-        ready = asyncio.Event()
-        readies.append(ready)
-        agents.append(asyncio.create_task(agent_socket(public_id, ready)))
-        await asyncio.sleep(0.002)
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=120)
-    stop = time.perf_counter() + seconds
-    total_sent_before = 0
-    customers = [asyncio.create_task(customer_socket(public_id, cookie, stop)) for public_id, cookie in pairs]
+    agents = [asyncio.create_task(agent_socket(public_id)) for public_id, _cookie in pairs]
+    customers = [asyncio.create_task(customer_socket(public_id, cookie)) for public_id, cookie in pairs]
+    opened_at = time.perf_counter()
+    while state["open"] < 2 * len(pairs):
+        for task in agents + customers:
+            if task.done() and task.exception() is not None:
+                raise task.exception()
+        await asyncio.sleep(0.2)
+    print(f"{2 * len(pairs)} sockets open after {time.perf_counter() - opened_at:.0f} s", flush=True)
+    state["stop"] = time.perf_counter() + seconds
+    connected.set()
     await asyncio.gather(*customers)
     await asyncio.sleep(10)  # let the last ones arrive
     for task in agents:
         task.cancel()
-    return {"latencies": latencies, "lost": len(sent), "sent_before": total_sent_before}
+    return {"latencies": latencies, "lost": len(sent)}
 
 
 async def _drain(ws):

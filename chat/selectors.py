@@ -84,12 +84,17 @@ def availability_of(agent) -> str:
 
 def chats_waiting_for(*, agent) -> list[Chat]:
     """The waiting queue an agent sees, longest wait first."""
+    if not access.is_agent(agent):
+        return []
+    visible = Q(organisation__in=access.organisations_for(agent))
+    if chat_access.agent_sees_organisation(agent, None):
+        visible |= Q(organisation__isnull=True)
     waiting = (
-        Chat.objects.filter(status=ChatStatus.WAITING)
+        Chat.objects.filter(visible, status=ChatStatus.WAITING)
         .select_related("desk__team", "organisation", "customer")
         .order_by("started_at", "pk")
     )
-    return [chat for chat in waiting if chat_access.side_of(agent, chat) == chat_access.AGENT]
+    return list(waiting)
 
 
 def chats_served_by(*, agent) -> QuerySet[Chat]:

@@ -168,8 +168,6 @@ def send(request, public_id):
         return JsonResponse({"error": " ".join(_errors(error))}, status=422)
     except PermissionDenied as error:
         return JsonResponse({"error": str(error)}, status=403)
-    if "up_to" in payload:
-        services.chat_read(chat=chat, side=side, up_to=int(payload["up_to"] or 0))
     language = getattr(request.user, "language", "") or chat.language
     return JsonResponse(message_data(posted.message, language=language), status=201 if posted.created else 200)
 

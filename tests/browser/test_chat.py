@@ -133,3 +133,21 @@ def test_widget_falls_back_to_polling_without_websocket(browser, browser_context
     page.click("[data-testid=chat-send]")
     _last_message(page).locator("[data-mark]", has_text="Gesendet").wait_for()
     assert page.locator("[data-testid=chat-message]").count() == 2
+
+
+def test_script_tag_on_a_customer_page_opens_the_public_chat(page, asgi_server, people):
+    """A visitor on the customer's web page (another origin) clicks the embedded button, gives a
+    name and an address in the public chat window and lands in the chat."""
+    page.set_content(f'<p>Kundenseite</p><script src="{asgi_server.url}/static/js/chat-embed.js" '
+                     'data-label="Chat mit dem Support"></script>')
+    with page.expect_popup() as popup_info:
+        page.click("[data-helpdesk-chat]")
+    chat_window = popup_info.value
+    chat_window.wait_for_load_state()
+    assert chat_window.url == asgi_server.url + reverse("chat:public")
+    chat_window.fill("input[name=visitor_name]", "Jörg Weiß")
+    chat_window.fill("input[name=visitor_email]", "joerg@example.com")
+    chat_window.fill("textarea[name=body]", "Gibt es das Modell auch in Blau?")
+    chat_window.click("[data-testid=chat-start]")
+    chat_window.wait_for_selector("[data-chat-pane][data-transport=websocket]")
+    chat_window.wait_for_selector("text=Gibt es das Modell auch in Blau?")

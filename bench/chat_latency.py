@@ -115,7 +115,7 @@ async def _run(port: int, pairs, agent_cookie: str, per_minute: float, seconds: 
         url = f"ws://127.0.0.1:{port}/ws/chat/{public_id}/?after=1000000000"
         async with opening:
             return await websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},
-                                            max_queue=None, open_timeout=300)
+                                            max_queue=None, open_timeout=300, ping_interval=None)
 
     async def agent_socket(public_id: str):
         async with await open_socket(public_id, agent_cookie) as ws:

@@ -15,8 +15,9 @@ runs of bench/api_create.py (4 x 4, 3 x 8 and single-threaded workers filed fewe
 WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_ACCESS_LOG and GUNICORN_BIND (.env.example) change them.
 
 X-Forwarded-Proto (and the other scheme headers; uvicorn's workers read the same setting) count
-only from the reverse proxies in FORWARDED_ALLOW_IPS (default: this machine), the same list Django uses for X-Forwarded-For
-(`core.addresses`); from any other peer a request stays plain http, whatever headers it sends."""
+only from the reverse proxies in FORWARDED_ALLOW_IPS (default: this machine), the same list Django
+uses for X-Forwarded-For (`core.addresses`); from any other peer a request stays plain http,
+whatever headers it sends."""
 
 import os
 

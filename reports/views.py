@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from chat import selectors as chat_selectors
 
 from . import exports, selectors
 from . import sla_audit as audit
@@ -43,6 +44,7 @@ def dashboard_index(request):
             agents_shown=data.agents[: selectors.TABLE_ROWS],
             table_rows=selectors.TABLE_ROWS,
             list_rows=selectors.LIST_ROWS,
+            chat=chat_selectors.chat_figures(start=flt.start, end=flt.end, organisations=flt.visible_organisations),
         )
     return render(request, "reports/manager/dashboard.html", context)
 

@@ -2,6 +2,10 @@
 both sides, resume from the last seen id, the gate per message, size and rate limits."""
 
 
+import asyncio
+import functools
+import threading
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
@@ -18,9 +22,33 @@ from chat.routing import websocket_urlpatterns
 from tests.chat.factories import always_open_desk, available_agent
 from tests.factories import AgentFactory, ContactFactory, ResellerFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.anyio]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 APP = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+
+
+def in_own_loop(test):
+    """Run an async test in an event loop of its own, in a thread of its own: the browser tests'
+    Playwright keeps a loop running in the main thread of the same worker process."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        outcome = {}
+
+        def target():
+            try:
+                asyncio.run(test(*args, **kwargs))
+            except BaseException as error:
+                outcome["error"] = error
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(120)
+        if "error" in outcome:
+            raise outcome["error"]
+        assert not thread.is_alive(), "the test did not finish within 120 s"
+
+    return run
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +100,7 @@ async def _messages(communicator, count):
     return [await communicator.receive_json_from(timeout=3) for _ in range(count)]
 
 
+@in_own_loop
 async def test_customer_and_agent_chat_in_real_time(served):
     customer, agent, chat = served
     customer_ws, connected, _ = await _connect(chat, customer)
@@ -97,6 +126,7 @@ async def test_customer_and_agent_chat_in_real_time(served):
     await agent_ws.disconnect()
 
 
+@in_own_loop
 async def test_reconnect_resumes_from_the_last_seen_id_and_loses_nothing(served):
     customer, agent, chat = served
     customer_ws, _, _ = await _connect(chat, customer)
@@ -114,6 +144,7 @@ async def test_reconnect_resumes_from_the_last_seen_id_and_loses_nothing(served)
     await customer_ws.disconnect()
 
 
+@in_own_loop
 async def test_foreign_chat_is_refused_on_connect(served):
     _customer, _agent, chat = served
     for stranger in (ContactFactory, lambda: AgentFactory(organisation=ResellerFactory())):
@@ -124,6 +155,7 @@ async def test_foreign_chat_is_refused_on_connect(served):
     assert not connected
 
 
+@in_own_loop
 async def test_gate_is_checked_per_message_after_a_transfer(served):
     _customer, agent, chat = served
     agent_ws, _, _ = await _connect(chat, agent)
@@ -138,6 +170,7 @@ async def test_gate_is_checked_per_message_after_a_transfer(served):
     await agent_ws.disconnect()
 
 
+@in_own_loop
 async def test_deactivated_person_is_cut_off_at_the_next_message(served):
     customer, _agent, chat = served
     customer_ws, _, _ = await _connect(chat, customer)
@@ -149,6 +182,7 @@ async def test_deactivated_person_is_cut_off_at_the_next_message(served):
     assert await sync_to_async(chat.messages.filter(body="Hallo?").exists)() is False
 
 
+@in_own_loop
 async def test_socket_stops_receiving_when_it_may_no_longer_see_the_chat(served):
     customer, agent, chat = served
     customer_ws, _, _ = await _connect(chat, customer)
@@ -160,6 +194,7 @@ async def test_socket_stops_receiving_when_it_may_no_longer_see_the_chat(served)
     assert output["type"] == "websocket.close"
 
 
+@in_own_loop
 async def test_size_limit_and_unreadable_frames(served, settings):
     settings.CHAT_MESSAGE_MAX_LENGTH = 20
     customer, _agent, chat = served
@@ -175,6 +210,7 @@ async def test_size_limit_and_unreadable_frames(served, settings):
     await customer_ws.disconnect()
 
 
+@in_own_loop
 async def test_rate_limit_over_the_socket(served, settings):
     settings.CHAT_RATE_MESSAGES, settings.CHAT_RATE_SECONDS = 2, 3600
     customer, _agent, chat = served
@@ -188,6 +224,7 @@ async def test_rate_limit_over_the_socket(served, settings):
     await customer_ws.disconnect()
 
 
+@in_own_loop
 async def test_anonymous_visitor_joins_only_the_chat_its_session_started(settings):
     settings.TIME_ZONE = "Europe/Berlin"
     desk = await sync_to_async(always_open_desk)()

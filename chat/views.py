@@ -199,10 +199,15 @@ def transcript(request, public_id):
 @require_POST
 def close(request, public_id):
     chat, side = selectors.chat_get_for(user=request.user, public_id=public_id, visitors=_visitors(request))
-    services.chat_close(chat=chat, user=request.user, side=side, now=timezone.now())
-    flash.success(request, _("The chat was closed."))
-    return redirect("chat:console" if side == chat_access.AGENT else "chat:room", **(
-        {} if side == chat_access.AGENT else {"public_id": chat.public_id}))
+    try:
+        services.chat_close(chat=chat, user=request.user, side=side, now=timezone.now())
+    except PermissionDenied as error:
+        flash.error(request, str(error))
+    else:
+        flash.success(request, _("The chat was closed."))
+    if side == chat_access.AGENT:
+        return redirect("chat:console")
+    return redirect("chat:room", public_id=chat.public_id)
 
 
 # --- agents ---------------------------------------------------------------------------------------

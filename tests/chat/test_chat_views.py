@@ -244,6 +244,16 @@ def test_actions_on_a_foreign_chat_are_404(client, desk, agent, customer):
     assert client.post(reverse("chat:accept", args=[uuid.uuid4()])).status_code == 404
 
 
+def test_a_colleague_cannot_close_a_served_chat(client, desk, agent, customer):
+    chat = started_chat(desk, customer=customer)
+    services.chat_accept(chat=chat, agent=agent, now=MONDAY_10)
+    client.force_login(available_agent(organisation=agent.organisation, language="en"))
+    response = client.post(reverse("chat:close", args=[chat.public_id]), follow=True)
+    chat.refresh_from_db()
+    assert chat.status == ChatStatus.ACTIVE
+    assert "Only the agent serving this chat can close it." in response.content.decode()
+
+
 def test_customer_closes_the_chat(client, desk, agent, customer):
     chat = started_chat(desk, customer=customer)
     client.force_login(customer)

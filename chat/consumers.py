@@ -15,10 +15,12 @@ Server → client: {"type": "message", ...} (`chat.texts.message_data`), {"type"
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
@@ -29,12 +31,15 @@ from . import limits, realtime, selectors, services
 from .models import Chat, ChatMessage
 from .texts import message_data
 
+# The sockets' database calls: each is self-contained (reads the gate, writes in its own
+# transaction), so they run in a pool of their own rather than one after another on channels'
+# single thread, which queued every socket behind one another's commits (`CHAT_DB_THREADS`).
+_EXECUTOR = ThreadPoolExecutor(max_workers=int(getattr(settings, "CHAT_DB_THREADS", 16)),
+                               thread_name_prefix="chat-db")
+
 
 def db(function):
-    """Run a database call off the event loop in the shared thread pool: each call is
-    self-contained (reads the gate, writes in its own transaction), so sockets do not queue
-    behind one another's commits on a single thread (channels' default)."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    return database_sync_to_async(function, thread_sensitive=False, executor=_EXECUTOR)
 
 
 CLOSE_NOT_FOUND = 4404  # the chat does not exist, or this session may not see it (any more)
@@ -50,6 +55,10 @@ def _errors_text(error: ValidationError) -> str:
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     chat_id: int | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acknowledged: set[int] = set()  # ids this socket sent and was given directly
 
     async def connect(self):
         self.public_id = str(self.scope["url_route"]["kwargs"]["public_id"])
@@ -105,28 +114,37 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _post(self, content: dict) -> None:
         client_id = str(content.get("client_id") or "")[:64]
         try:
-            allowed = await db(self._post_sync)(str(content.get("text") or ""), client_id)
+            data = await db(self._post_sync)(str(content.get("text") or ""), client_id)
         except (ValidationError, PermissionDenied) as error:
             message = _errors_text(error) if isinstance(error, ValidationError) else str(error)
             await self.send_json({"type": "error", "message": message, "client_id": client_id})
             return
-        if not allowed:
+        if data is None:
             await self.close(code=CLOSE_NOT_FOUND)
+            return
+        # The sender has it from here (stored, as it may see it): its copy from the group is skipped.
+        self.acknowledged.add(data["id"])
+        await self.send_json(data)
 
-    def _post_sync(self, text: str, client_id: str) -> bool:
-        """Check the gate again, then store the message; False when the gate refuses."""
+    def _post_sync(self, text: str, client_id: str) -> dict | None:
+        """Check the gate again, then store the message: what the sender receives of it, or None
+        when the gate refuses."""
         checked = self._check_sync()
         if checked is None:
-            return False
+            return None
         chat, self.side, self.language, user = checked
         with translation.override(self.language):
-            services.message_post(chat=chat, user=user, side=self.side, body=text,
-                                  client_id=client_id, now=timezone.now())
-        return True
+            posted = services.message_post(chat=chat, user=user, side=self.side, body=text,
+                                           client_id=client_id, now=timezone.now())
+        posted.message.chat = chat
+        return message_data(posted.message, language=self.language)
 
     # --- events from the group: each is checked against the gate before it is delivered ---------
 
     async def chat_message(self, event):
+        if event["id"] in self.acknowledged:
+            self.acknowledged.discard(event["id"])
+            return
         data = await self._message_for_me(event["id"])
         if data is None:
             await self.close(code=CLOSE_NOT_FOUND)

@@ -312,6 +312,8 @@ CHANNEL_LAYERS = {
 CHAT_MESSAGE_MAX_LENGTH = int(os.environ.get("CHAT_MESSAGE_MAX_LENGTH", "2000"))
 CHAT_RATE_MESSAGES = int(os.environ.get("CHAT_RATE_MESSAGES", "20"))
 CHAT_RATE_SECONDS = int(os.environ.get("CHAT_RATE_SECONDS", "60"))
+# Threads (and so database connections) per web process for the chat sockets' database calls.
+CHAT_DB_THREADS = int(os.environ.get("CHAT_DB_THREADS", "16"))
 # How often the waiting chats are checked for a wait that the desk's team lead should be offered.
 CELERY_BEAT_SCHEDULE["chat-offer-long-waits"] = {
     "task": "chat.tasks.chats_offer_to_leads",

@@ -1,4 +1,5 @@
-# The helpdesk image: web (gunicorn + whitenoise), Celery worker and beat all run from it.
+# The helpdesk image: web (gunicorn with uvicorn workers: HTTP and the chat's WebSockets; whitenoise),
+# Celery worker and beat all run from it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,4 +23,4 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
 
 USER helpdesk
 EXPOSE 8000
-CMD ["gunicorn", "helpdesk.wsgi:application", "--config", "python:helpdesk.gunicorn_conf"]
+CMD ["gunicorn", "helpdesk.asgi:application", "--config", "python:helpdesk.gunicorn_conf"]

@@ -102,7 +102,7 @@ def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | 
     port = free_port()
     workers, threads = gunicorn_shape(workers, threads)
     command = [
-        str(GUNICORN), "helpdesk.wsgi:application", "--config", "python:helpdesk.gunicorn_conf",
+        str(GUNICORN), "helpdesk.asgi:application", "--config", "python:helpdesk.gunicorn_conf",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
         "--log-level", "warning",
     ]

@@ -43,6 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "daphne",  # runserver serves ASGI (HTTP and the chat's WebSockets); must come first
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "escalation",
     "privacy",
     "knowledge",
+    "chat",
     "reports",
     "api",
 ]
@@ -94,6 +96,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+ASGI_APPLICATION = "helpdesk.asgi.application"
 
 TEMPLATES = [
     {
@@ -296,6 +299,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=DIGEST_HOUR, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+}
+
+# Live chat (chat/): the channel layer that carries its events between web processes. Redis when
+# CHANNEL_LAYER_URL (or else a Redis CELERY_BROKER_URL) names it, so several web containers share
+# it; else the in-memory layer of one process (`make run`).
+CHANNEL_LAYER_URL = os.environ.get("CHANNEL_LAYER_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CHANNEL_LAYERS = {
+    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [CHANNEL_LAYER_URL]}}
+    if CHANNEL_LAYER_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
+# A chat message's length, and how many messages one side may send in a window of seconds.
+CHAT_MESSAGE_MAX_LENGTH = int(os.environ.get("CHAT_MESSAGE_MAX_LENGTH", "2000"))
+CHAT_RATE_MESSAGES = int(os.environ.get("CHAT_RATE_MESSAGES", "20"))
+CHAT_RATE_SECONDS = int(os.environ.get("CHAT_RATE_SECONDS", "60"))
+# Threads (and so database connections) per web process for the chat sockets' database calls.
+CHAT_DB_THREADS = int(os.environ.get("CHAT_DB_THREADS", "16"))
+# How often the waiting chats are checked for a wait that the desk's team lead should be offered.
+CELERY_BEAT_SCHEDULE["chat-offer-long-waits"] = {
+    "task": "chat.tasks.chats_offer_to_leads",
+    "schedule": 30.0,
+    "options": {"expires": 25},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

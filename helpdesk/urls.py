@@ -47,6 +47,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("kb/", include("knowledge.urls")),
     path("releases/", include("products.urls")),
+    path("chat/", include("chat.urls")),
     path("account/api-tokens/", include("api.token_urls")),
     path("mail/held/", include("api.held_urls")),
     path("account/notifications/", include("notifications.settings_urls")),

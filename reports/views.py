@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from chat import selectors as chat_selectors
 from knowledge.deflection import deflection_by_article, deflection_by_month
 
 from . import exports, selectors
@@ -45,6 +46,7 @@ def dashboard_index(request):
             agents_shown=data.agents[: selectors.TABLE_ROWS],
             table_rows=selectors.TABLE_ROWS,
             list_rows=selectors.LIST_ROWS,
+            chat=chat_selectors.chat_figures(start=flt.start, end=flt.end, organisations=flt.visible_organisations),
         )
     return render(request, "reports/manager/dashboard.html", context)
 

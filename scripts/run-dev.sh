@@ -23,5 +23,7 @@ Helpdesk on http://$host:$port/ - demo users, password "demo" for all:
   manager           manager (dashboard, reports, SLA configuration)
   admin             administrator (Django admin at /admin/)
 BANNER
+# runserver is daphne's (daphne in INSTALLED_APPS): ASGI, HTTP and the live chat's WebSockets, with the
+# in-memory channel layer (Redis when CELERY_BROKER_URL or CHANNEL_LAYER_URL names it).
 .venv/bin/python manage.py runserver "$host:$port" &
 wait -n

@@ -23,6 +23,7 @@ MUELLER_TICKET_READERS = {"customer", "reader", "agent", "manager", "admin"}
 MANAGERS = {"manager", "admin"}
 KB_ARTICLE = {"slug": DEMO_ARTICLE_SLUG}
 MUELLER_REPORT = {"customer_number": "10001", "year": 2026, "month": 11}
+NO_CHAT = {"public_id": "00000000-0000-4000-8000-000000000000"}
 
 
 def only(allowed: set[str], otherwise=FORBIDDEN, anonymous=LOGIN) -> dict[str, object]:
@@ -106,6 +107,19 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
+    # Live chat: the portal page for customers (readers see it but cannot start), the public page for
+    # visitors who are not signed in, the console for agents; a chat nobody may see is a 404 for
+    # everyone (the demo has no chat); actions are POST only.
+    "chat:portal": ({}, only(CUSTOMERS)),
+    "chat:public": ({}, {**everyone(REDIRECT), "anonymous": OK}),
+    "chat:console": ({}, only(AGENTS)),
+    "chat:queue": ({}, only(AGENTS)),
+    "chat:room": (NO_CHAT, everyone(NOT_FOUND)),
+    "chat:messages": (NO_CHAT, everyone(NOT_FOUND)),
+    "chat:start": ({}, everyone(NOT_ALLOWED)),
+    "chat:availability": ({}, everyone(NOT_ALLOWED)),
+    **{f"chat:{name}": (NO_CHAT, everyone(NOT_ALLOWED))
+       for name in ("send", "read", "close", "transcript", "accept", "transfer", "ticket", "append")},
     # Data protection: administrators only; export and erasure are POST only.
     "privacy:index": ({}, only({"admin"})),
     "privacy:person": ({"pk": 1}, only({"admin"})),

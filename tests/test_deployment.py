@@ -46,7 +46,7 @@ def test_app_services_use_postgres_redis_and_the_env_file(compose, service):
 
 def test_commands_run_gunicorn_worker_and_beat(compose):
     services = compose["services"]
-    assert services["web"]["command"][:2] == ["gunicorn", "helpdesk.wsgi:application"]
+    assert services["web"]["command"][:2] == ["gunicorn", "helpdesk.asgi:application"]  # HTTP and WebSockets
     assert services["worker"]["command"][:4] == ["celery", "-A", "helpdesk", "worker"]
     assert "beat" in services["beat"]["command"]
     assert "helpdesk.beat:Scheduler" in services["beat"]["command"]  # the locked database scheduler
@@ -79,12 +79,13 @@ def test_processes_restart_and_report_their_health(compose):
 def test_gunicorn_settings_read_the_environment(monkeypatch, env, expected):
     import runpy
 
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "GUNICORN_BIND"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "GUNICORN_BIND",
+                 "GUNICORN_WORKER_CLASS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     conf = runpy.run_path(str(BASE / "helpdesk" / "gunicorn_conf.py"))
-    assert conf["worker_class"] == "gthread"
+    assert conf["worker_class"] == "uvicorn_worker.UvicornWorker"  # ASGI: the chat's WebSockets too
     assert {key: conf[key] for key in expected} == expected
 
 

@@ -128,6 +128,18 @@ def _password_reset(users, clock):
     form.save(domain_override="ignored")
 
 
+def _chat_transcript(users, clock):
+    from chat import services
+    from chat.access import CUSTOMER
+    from chat.mail import chat_transcript_mail
+    from tests.chat.factories import always_open_desk, available_agent
+
+    desk = always_open_desk()
+    available_agent()
+    chat = services.chat_start(desk=desk, customer=users["customer"], body="Hallo", now=clock.now)
+    chat_transcript_mail(chat=chat, side=CUSTOMER, now=clock.now)
+
+
 # kind → what causes it
 CAUSES = {
     "ticket_confirmation": _filed,
@@ -142,6 +154,7 @@ CAUSES = {
     "sla_escalation_digest": _digest,
     "inbound_auto_answer": _auto_answer,
     "password_reset": _password_reset,
+    "chat_transcript": _chat_transcript,
 }
 
 

@@ -37,6 +37,7 @@ FILERS = {
     Channel.API: {CONTACT, AGENT},
     Channel.EMAIL: {CONTACT},
     Channel.PHONE: {AGENT},
+    Channel.CHAT: {AGENT},  # an agent turns a live chat into a ticket (the `chat` app)
     Channel.DEVICE: {SYSTEM},
     None: {CONTACT, AGENT, SYSTEM},
 }
@@ -44,8 +45,9 @@ FILERS = {
 # phone call or an e-mail as such, with the time it came in (`reported_at`).
 AGENT_API_CHANNELS = (Channel.API, Channel.PHONE, Channel.EMAIL)
 CHANNELS_WITH_REPORTED_AT = (Channel.PHONE, Channel.EMAIL)
-# Entry points that know when a report came in by themselves: the call, the mail's date, the arrival.
-VIA_WITH_REPORTED_AT = (Channel.PHONE, Channel.EMAIL, Channel.DEVICE)
+# Entry points that know when a report came in by themselves: the call, the mail's date, the arrival,
+# the start of the chat.
+VIA_WITH_REPORTED_AT = (Channel.PHONE, Channel.EMAIL, Channel.DEVICE, Channel.CHAT)
 
 
 @dataclass(frozen=True)

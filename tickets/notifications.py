@@ -41,7 +41,7 @@ from sla.choices import Status
 from tickets.markdown import render_markdown
 from tickets.models import Attachment, EventCode, TicketEvent
 
-CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM = (
+CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM, MERGED = (
     "ticket_confirmation",
     "ticket_agent_reply",
     "ticket_customer_reply",
@@ -49,6 +49,7 @@ CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_I
     "ticket_resolved",
     "ticket_assigned",
     "ticket_new_in_team",
+    "ticket_merged",
 )
 
 # The notification settings that govern each kind (the confirmation is always sent).
@@ -60,6 +61,7 @@ TOPIC_OF_KIND = {
     CUSTOMER_REPLY: TOPIC_CUSTOMER_REPLY,
     WORKAROUND: TOPIC_STATUS,
     RESOLVED: TOPIC_STATUS,
+    MERGED: TOPIC_STATUS,
     ASSIGNED: TOPIC_ASSIGNED,
     NEW_IN_TEAM: TOPIC_NEW_IN_TEAM,
 }
@@ -68,7 +70,9 @@ AGENT_KINDS = frozenset({CUSTOMER_REPLY, ASSIGNED, NEW_IN_TEAM})
 REPLY_KINDS = frozenset({AGENT_REPLY, CUSTOMER_REPLY})
 
 # The events that may send mail; `plan_for` decides to whom.
-NOTIFYING_CODES = frozenset({EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED})
+NOTIFYING_CODES = frozenset({
+    EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED, EventCode.MERGED_INTO,
+})
 
 
 def _reachable(user) -> bool:
@@ -136,6 +140,8 @@ def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
             plan = [(ticket.requester, RESOLVED, None)]
     elif event.code == EventCode.ASSIGNED:
         plan = _assigned(event)
+    elif event.code == EventCode.MERGED_INTO:
+        plan = [(ticket.requester, MERGED, None)]
     chosen: dict[int, tuple[object, str]] = {}
     for recipient, kind, choices in plan:
         if not _reachable(recipient) or recipient.pk in chosen:
@@ -233,6 +239,11 @@ def mail_context(mail: OutboxMail) -> dict:
         "support_partner": ticket.organisation.support_partner,
         "team": ticket.team.name if ticket.team_id else "",
     }
+    if mail.kind == MERGED:
+        main = ticket.merged_into
+        context["main"] = main
+        if main is not None:
+            context["url"] = settings.SITE_URL + reverse("tickets:detail", kwargs={"reference": main.reference})
     if mail.kind in AGENT_KINDS:
         context["url"] = settings.SITE_URL + agent_ticket_path(ticket.reference)
     if mail.kind in REPLY_KINDS and comment is not None:
@@ -247,7 +258,7 @@ def _kind(code: str) -> Kind:
 
 
 KINDS = [_kind(code) for code in (CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED,
-                                  NEW_IN_TEAM)]
+                                  NEW_IN_TEAM, MERGED)]
 
 
 # --- the notification settings of ticket mail ---------------------------------------------------

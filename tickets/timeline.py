@@ -33,6 +33,12 @@ ICONS = {
     EventCode.EFFORT_LOGGED: "clock-history",
     EventCode.EFFORT_CHANGED: "pencil",
     EventCode.EFFORT_DELETED: "trash",
+    EventCode.MERGED_INTO: "box-arrow-in-right",
+    EventCode.MERGED_FROM: "intersect",
+    EventCode.SPLIT_OFF: "scissors",
+    EventCode.SPLIT_FROM: "scissors",
+    EventCode.WATCHER_ADDED: "eye",
+    EventCode.WATCHER_REMOVED: "eye-slash",
 }
 
 
@@ -117,6 +123,13 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
     if event.code in (EventCode.EFFORT_LOGGED, EventCode.EFFORT_CHANGED, EventCode.EFFORT_DELETED):
         return _effort(event.code, p, values)
+    if event.code in (EventCode.MERGED_INTO, EventCode.MERGED_FROM, EventCode.SPLIT_OFF, EventCode.SPLIT_FROM):
+        return _merge_or_split(event.code, p, values)
+    if event.code in (EventCode.WATCHER_ADDED, EventCode.WATCHER_REMOVED):
+        values["person"] = _person(p.get("person"))
+        if event.code == EventCode.WATCHER_ADDED:
+            return _("%(actor)s added %(person)s as a watcher.") % values
+        return _("%(actor)s removed %(person)s as a watcher.") % values
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:
@@ -126,6 +139,26 @@ def describe(event: TicketEvent, actor: str) -> str:
             }
         return _("No service-level deadlines: they could not be computed.")
     return _label(EventCode, event.code)
+
+
+def _merge_or_split(code: str, p: dict, values: dict) -> str:
+    """Merge (payload: main or duplicate, counts) and split (payload: the other ticket, comment id)."""
+    if code == EventCode.MERGED_INTO:
+        return _("%(actor)s merged this ticket into %(reference)s as a duplicate and closed it; its conversation, "
+                 "files and effort continue there.") % {**values, "reference": (p.get("main") or {}).get("reference")}
+    if code == EventCode.MERGED_FROM:
+        return _("%(actor)s merged the duplicate %(reference)s (“%(subject)s”) into this ticket: %(comments)s "
+                 "comments, %(attachments)s files and %(minutes)s minutes of effort moved here.") % {
+            **values, "reference": (p.get("duplicate") or {}).get("reference"),
+            "subject": (p.get("duplicate") or {}).get("subject", ""), "comments": p.get("comments", 0),
+            "attachments": p.get("attachments", 0), "minutes": p.get("minutes", 0),
+        }
+    other = p.get("ticket") or {}
+    if code == EventCode.SPLIT_OFF:
+        return _("%(actor)s split a message off into the new ticket %(reference)s (“%(subject)s”).") % {
+            **values, "reference": other.get("reference"), "subject": other.get("subject", "")}
+    return _("%(actor)s split this ticket off from %(reference)s (“%(subject)s”).") % {
+        **values, "reference": other.get("reference"), "subject": other.get("subject", "")}
 
 
 def _effort_field_labels() -> dict[str, str]:
@@ -274,6 +307,8 @@ def timeline_for(
             icon=ICONS.get(event.code, "dot"),
             is_internal=not event.is_public,
         )
+        if event.code == EventCode.MERGED_FROM and event.payload.get("description"):
+            item.body_html = render_markdown(event.payload["description"])
         if event.code == EventCode.ATTACHMENT_ADDED:
             attachment = attachments.get(event.payload.get("attachment_id"))
             item.attachments = _attachment_links(ticket, [attachment] if attachment else [])

@@ -3,7 +3,7 @@ namespace). Listed before the portal's `<reference>/` routes, so "queue" is neve
 
 from django.urls import path
 
-from .views import queue, workspace
+from .views import desk, queue, workspace
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
@@ -25,4 +25,6 @@ urlpatterns = [
     path("<str:reference>/work/effort/<int:pk>/change/", workspace.change_effort, name="work_effort_change"),
     path("<str:reference>/work/effort/<int:pk>/delete/", workspace.delete_effort, name="work_effort_delete"),
     path("<str:reference>/work/presence/", workspace.presence, name="work_presence"),
+    path("<str:reference>/work/merge/", desk.merge, name="work_merge"),
+    path("<str:reference>/work/split/", desk.split, name="work_split"),
 ]

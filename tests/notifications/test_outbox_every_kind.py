@@ -115,6 +115,13 @@ def _password_reset(users, clock):
     form.save(domain_override="ignored")
 
 
+def _merged(users, clock):
+    from tickets.services import ticket_merge
+
+    main = file_ticket(users, clock)
+    ticket_merge(duplicate=_filed(users, clock), main=main, actor=users["agent"])
+
+
 # kind → what causes it
 CAUSES = {
     "ticket_confirmation": _filed,
@@ -124,6 +131,7 @@ CAUSES = {
     "ticket_workaround": _workaround,
     "ticket_resolved": _resolved,
     "ticket_assigned": _assigned,
+    "ticket_merged": _merged,
     "sla_escalation": _escalation,
     "sla_escalation_digest": _digest,
     "inbound_auto_answer": _auto_answer,

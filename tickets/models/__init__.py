@@ -3,6 +3,7 @@ from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
 from .routing import TeamRoute
 from .ticket import Ticket, TicketCounter
+from .watchers import TicketWatcher
 from .workspace import CannedReply, SavedView, TicketPresence
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "TicketCounter",
     "TicketEvent",
     "TicketPresence",
+    "TicketWatcher",
     "TimeEntry",
     "WorkType",
 ]

@@ -135,6 +135,12 @@ class Ticket(models.Model):
         verbose_name=_("queue position"),
     )
 
+    # A duplicate merged into another ticket (`tickets.services.merging`): closed, with this link.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="merged_tickets",
+    )
+
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
     # A filing's idempotency key, scoped to who filed (`tickets.services.creation.filing_key`): a
     # repeat returns the first ticket instead of a second.

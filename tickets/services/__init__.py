@@ -22,6 +22,7 @@ from .claiming import (
 from .conversation import Commented, attachment_add, comment_add
 from .creation import Filed, ticket_create
 from .effort import time_entry_add, time_entry_change, time_entry_delete
+from .merging import Merged, MergeRefused, Split, comment_split, ticket_merge
 from .phone import ticket_log_call
 from .status import (
     ticket_change_severity,
@@ -48,9 +49,13 @@ __all__ = [
     "Commented",
     "Filed",
     "IdempotencyConflict",
+    "MergeRefused",
+    "Merged",
+    "Split",
     "attachment_add",
     "canned_reply_save",
     "comment_add",
+    "comment_split",
     "presence_leave",
     "presence_touch",
     "saved_view_delete",
@@ -64,6 +69,7 @@ __all__ = [
     "ticket_create",
     "ticket_hand_over",
     "ticket_log_call",
+    "ticket_merge",
     "ticket_move_to_team",
     "ticket_provide_workaround",
     "ticket_reopen",

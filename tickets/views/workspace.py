@@ -32,6 +32,7 @@ from tickets.forms_agent import (
     TimeEntryForm,
     WorkaroundForm,
 )
+from tickets.forms_desk import desk_forms
 from tickets.markdown import render_markdown
 from tickets.sla_clocks import format_business_time, sla_clocks_for
 from tickets.timeline import timeline_extra_items, timeline_for
@@ -79,6 +80,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id or "",
                                                       "expected": ticket.assignee_id or ""}),
         "effort_form": TimeEntryForm(),
+        **desk_forms(ticket),
     }
     forms.update(bound_forms)
     return {

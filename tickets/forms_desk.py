@@ -1,0 +1,47 @@
+"""Forms of the agent desk's ticket actions: merge, split (and, below, tags, macros, watchers).
+They parse and explain; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Ticket
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label=_("Main ticket"), max_length=20,
+        help_text=_("The reference of the ticket this one duplicates, e.g. HD-2026-000042. This ticket is closed; "
+                    "its conversation, files, effort and watchers move there."),
+    )
+
+
+def _comment_label(comment) -> str:
+    when = date_format(comment.created_at, "SHORT_DATETIME_FORMAT")
+    text = Truncator(comment.body.replace("\n", " ")).chars(60) or _("(files only)")
+    return f"{when} · {comment.author or '—'} · {text}"
+
+
+class SplitForm(forms.Form):
+    comment = forms.TypedChoiceField(label=_("Message"), coerce=int)
+    subject = forms.CharField(
+        label=_("Subject of the new ticket"), max_length=Ticket._meta.get_field("subject").max_length
+    )
+
+    def __init__(self, *args, comments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comments = {comment.pk: comment for comment in comments}
+        self.fields["comment"].choices = [(pk, _comment_label(c)) for pk, c in self.comments.items()]
+        self.fields["comment"].help_text = _(
+            "The customer's message becomes a new ticket of the same organisation, with its own service level "
+            "from the message's time."
+        )
+
+
+def desk_forms(ticket) -> dict:
+    """The workspace's unbound desk forms (merge, split)."""
+    comments = ticket.comments.filter(is_internal=False).select_related("author").order_by("-created_at", "-pk")
+    return {"merge_form": MergeForm(), "split_form": SplitForm(comments=comments)}

@@ -5,15 +5,18 @@ rules of docs/agent-desk.md hold, and every refusal writes nothing.
 Run on SQLite and on PostgreSQL (DATABASE_URL=postgres://...): the moves are plain UPDATEs under
 the tickets' row locks."""
 
+import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.db.models import Sum
 
 from notifications.models import OutboxMail
 from sla.choices import Status
-from tests.escalation.escalation_support import berlin, clock  # noqa: F401 (the clock fixture)
+from tests.escalation.escalation_support import berlin
+from tests.escalation.escalation_support import clock as clock  # the fixture
 from tests.factories import AgentFactory, ContactFactory, OrganisationFactory, ResellerFactory, TicketFactory
 from tests.sla.factories import contract, nrw_calendar, policy
 from tests.tickets.conftest import PNG, upload
@@ -36,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(clock):  # noqa: F811
+def desk(clock):
     """A customer with an SLA contract (severe: reaction 6h, resolution 2d on Mon-Thu 9-17, Fri
     9-16 Berlin), two of its contacts, and a vendor agent. The clock starts Monday 2 March 09:00."""
     clock.set(berlin(2, 9))
@@ -318,3 +321,35 @@ def test_split_refusals_write_nothing(desk, case):
     with pytest.raises(error):
         comment_split(comment=comment, actor=actor, subject=subject)
     assert (Ticket.objects.count(), TicketEvent.objects.count()) == (tickets, events)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_merging_a_pair_in_opposite_directions_queue_up_without_deadlock(desk):
+    first, second = severe(desk), severe(desk)
+    other_agent = AgentFactory()
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def merge(duplicate, main, actor):
+        try:
+            barrier.wait()
+            ticket_merge(duplicate=duplicate, main=main, actor=actor)
+            outcomes.append("merged")
+        except MergeRefused as refused:
+            outcomes.append(refused.code)
+        except Exception as error:  # collected for the assertion
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=merge, args=(first, second, desk["agent"])),
+               threading.Thread(target=merge, args=(second, first, other_agent))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(outcomes) == ["closed", "merged"]
+    links = sorted(Ticket.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "merged_into_id"))
+    assert links in ([(first.pk, second.pk), (second.pk, None)], [(first.pk, None), (second.pk, first.pk)])

@@ -187,7 +187,8 @@ def comment_split(
         raise ValidationError({"comment": _("Internal notes cannot be split off: only the customer's messages.")})
     with transaction.atomic():
         locked = lock_in_order(origin)[origin.pk]
-        current = Comment.objects.select_for_update().select_related("author").filter(pk=comment.pk).first()
+        current = (Comment.objects.select_for_update(of=("self",)).select_related("author")
+                   .filter(pk=comment.pk).first())
         if current is None or current.ticket_id != locked.pk:
             raise MergeRefused(_("This comment is no longer on this ticket."), code="moved")
         author = current.author

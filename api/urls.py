@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, merging, sla, tickets
+from .views import accounts, conversation, devices, merging, sla, tags, tickets
 
 app_name = "api"
 
@@ -26,6 +26,8 @@ urlpatterns = [
          name="attachment-download"),
     path(f"{TICKET}merge/", merging.MergeView.as_view(), name="ticket-merge"),
     path(f"{TICKET}comments/<int:comment_id>/split/", merging.SplitView.as_view(), name="comment-split"),
+    path(f"{TICKET}tags/", tags.TicketTagsView.as_view(), name="ticket-tags"),
+    path("tags/", tags.TagSuggestionsView.as_view(), name="tag-suggestions"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

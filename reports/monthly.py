@@ -31,6 +31,7 @@ from sla.choices import Severity, TargetState
 from sla.models import Contract
 from tickets.models import Ticket, TimeEntry
 from tickets.models.effort import WorkType
+from tickets.selectors_tags import tag_names_for
 from tickets.selectors_workspace import effort_for_month
 
 from .filters import DashboardFilter, Period
@@ -172,6 +173,7 @@ class MonthTicket:
     reported_at: datetime
     reaction: str
     resolution: str
+    tags: str = ""  # the agents' tags, comma-separated (the report is for managers)
 
 
 @dataclass
@@ -228,6 +230,10 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
         **{f"severity_{code or 'none'}": Count("pk", filter=in_month & Q(severity=code))
            for code in [*Severity.values, ""]},
     )
+    month_rows = list(tickets.filter(in_month).order_by("reported_at", "pk").values(
+        "pk", "reference", "subject", "severity", "status", "reported_at", "reaction_state", "resolution_state"
+    ))
+    month_tags = tag_names_for(ticket_ids=[row["pk"] for row in month_rows])
     month_tickets = [
         MonthTicket(
             reference=row["reference"], subject=row["subject"],
@@ -235,10 +241,9 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
             status=str(STATUS_LABELS.get(row["status"], row["status"])), reported_at=row["reported_at"],
             reaction=str(TARGET_STATE_LABELS.get(row["reaction_state"], row["reaction_state"])),
             resolution=str(TARGET_STATE_LABELS.get(row["resolution_state"], row["resolution_state"])),
+            tags=", ".join(month_tags.get(row["pk"], [])),
         )
-        for row in tickets.filter(in_month).order_by("reported_at", "pk").values(
-            "reference", "subject", "severity", "status", "reported_at", "reaction_state", "resolution_state"
-        )
+        for row in month_rows
     ]
     entries = effort_for_month(year=year, month=month, organisation=organisation)
     entry_lines = [

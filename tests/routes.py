@@ -94,11 +94,13 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:view_delete": ({"pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:phone": ({}, only(AGENTS)),
     "tickets:markdown_preview": ({}, everyone(NOT_ALLOWED)),
+    "tickets:tag_suggestions": ({}, only(AGENTS)),
     "tickets:workspace": (MUELLER_TICKET, {**only(AGENTS), "partner-agent": NOT_FOUND}),
     **{
         f"tickets:{name}": (MUELLER_TICKET, everyone(NOT_ALLOWED))
         for name in ("claim", "assign", "work_reply", "work_status", "work_workaround", "work_release",
-                     "work_severity", "work_team", "work_effort", "work_presence", "work_merge", "work_split")
+                     "work_severity", "work_team", "work_effort", "work_presence", "work_merge", "work_split",
+                     "work_tags")
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),

@@ -41,7 +41,17 @@ class SplitForm(forms.Form):
         )
 
 
+class TagsForm(forms.Form):
+    tags = forms.CharField(
+        label=_("Tags"), max_length=1000, required=False,
+        help_text=_("Separated by commas, e.g. vpn, printer. Only agents see them."),
+        widget=forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off"}),
+    )
+
+
 def desk_forms(ticket) -> dict:
-    """The workspace's unbound desk forms (merge, split)."""
+    """The workspace's unbound desk forms (merge, split, tags)."""
     comments = ticket.comments.filter(is_internal=False).select_related("author").order_by("-created_at", "-pk")
-    return {"merge_form": MergeForm(), "split_form": SplitForm(comments=comments)}
+    tags = ", ".join(sorted(ticket.tags.names(), key=str.casefold))
+    return {"merge_form": MergeForm(), "split_form": SplitForm(comments=comments),
+            "tags_form": TagsForm(initial={"tags": tags})}

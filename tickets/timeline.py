@@ -39,6 +39,8 @@ ICONS = {
     EventCode.SPLIT_FROM: "scissors",
     EventCode.WATCHER_ADDED: "eye",
     EventCode.WATCHER_REMOVED: "eye-slash",
+    EventCode.TAGS_CHANGED: "tags",
+    EventCode.MACRO_APPLIED: "magic",
 }
 
 
@@ -125,6 +127,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _effort(event.code, p, values)
     if event.code in (EventCode.MERGED_INTO, EventCode.MERGED_FROM, EventCode.SPLIT_OFF, EventCode.SPLIT_FROM):
         return _merge_or_split(event.code, p, values)
+    if event.code == EventCode.TAGS_CHANGED:
+        return _tags_changed(p, values)
     if event.code in (EventCode.WATCHER_ADDED, EventCode.WATCHER_REMOVED):
         values["person"] = _person(p.get("person"))
         if event.code == EventCode.WATCHER_ADDED:
@@ -139,6 +143,15 @@ def describe(event: TicketEvent, actor: str) -> str:
             }
         return _("No service-level deadlines: they could not be computed.")
     return _label(EventCode, event.code)
+
+
+def _tags_changed(p: dict, values: dict) -> str:
+    parts = []
+    if p.get("added"):
+        parts.append(_("added %(tags)s") % {"tags": ", ".join(p["added"])})
+    if p.get("removed"):
+        parts.append(_("removed %(tags)s") % {"tags": ", ".join(p["removed"])})
+    return _("%(actor)s changed the tags: %(changes)s.") % {**values, "changes": "; ".join(parts)}
 
 
 def _merge_or_split(code: str, p: dict, values: dict) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("queue/views/<int:pk>/delete/", queue.view_delete, name="view_delete"),
     path("queue/phone/", queue.phone_ticket, name="phone"),
     path("queue/preview/", queue.markdown_preview, name="markdown_preview"),
+    path("queue/tags/", desk.tag_suggestions, name="tag_suggestions"),
     path("<str:reference>/work/", workspace.workspace, name="workspace"),
     path("<str:reference>/work/claim/", workspace.claim, name="claim"),
     path("<str:reference>/work/assign/", workspace.assign, name="assign"),
@@ -27,4 +28,5 @@ urlpatterns = [
     path("<str:reference>/work/presence/", workspace.presence, name="work_presence"),
     path("<str:reference>/work/merge/", desk.merge, name="work_merge"),
     path("<str:reference>/work/split/", desk.split, name="work_split"),
+    path("<str:reference>/work/tags/", desk.set_tags, name="work_tags"),
 ]

@@ -2,6 +2,7 @@ from .conversation import Attachment, Comment
 from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
 from .routing import TeamRoute
+from .tags import TaggedTicket
 from .ticket import Ticket, TicketCounter
 from .watchers import TicketWatcher
 from .workspace import CannedReply, SavedView, TicketPresence
@@ -12,6 +13,7 @@ __all__ = [
     "Comment",
     "EventCode",
     "SavedView",
+    "TaggedTicket",
     "TeamRoute",
     "Ticket",
     "TicketCounter",

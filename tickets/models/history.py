@@ -32,6 +32,8 @@ class EventCode(models.TextChoices):
     SPLIT_FROM = "split_from", _("Split off from another ticket")
     WATCHER_ADDED = "watcher_added", _("Watcher added")
     WATCHER_REMOVED = "watcher_removed", _("Watcher removed")
+    TAGS_CHANGED = "tags_changed", _("Tags changed")
+    MACRO_APPLIED = "macro_applied", _("Macro applied")
 
 
 class TicketEvent(models.Model):

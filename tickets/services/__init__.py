@@ -33,6 +33,7 @@ from .status import (
     ticket_reopen,
     ticket_set_fix_release,
 )
+from .tags import tags_parse, ticket_set_tags, tickets_bulk_tag
 from .update import ticket_update
 from .workspace import (
     canned_reply_save,
@@ -60,6 +61,7 @@ __all__ = [
     "presence_touch",
     "saved_view_delete",
     "saved_view_save",
+    "tags_parse",
     "ticket_assign",
     "ticket_change_severity",
     "ticket_change_status",
@@ -74,9 +76,11 @@ __all__ = [
     "ticket_provide_workaround",
     "ticket_reopen",
     "ticket_set_fix_release",
+    "ticket_set_tags",
     "ticket_update",
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
+    "tickets_bulk_tag",
     "time_entry_add",
     "time_entry_change",
     "time_entry_delete",

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from tickets import selectors, services
+from tickets import selectors, selectors_tags, services
 from tickets.errors import TicketRuleError
-from tickets.forms_desk import MergeForm, SplitForm
+from tickets.forms_desk import MergeForm, SplitForm, TagsForm
 
 from .queue import agents_only
 from .workspace import _ticket, workspace_context
@@ -85,3 +85,35 @@ def split(request, reference):
             "reference": split.ticket.reference}
 
     return _desk_action(request, reference, form_name="split_form", form=form, perform=perform)
+
+
+# --- tags ----------------------------------------------------------------------------------------
+
+TAG_FIELDS = ("q", "tags", "add_tags", "remove_tags")
+
+
+@require_GET
+@agents_only
+def tag_suggestions(request):
+    """Options for the tag fields' datalist: the most used tags (of the tickets the agent sees)
+    that start like the last tag being typed, each as the whole field's value."""
+    typed = next((request.GET[name] for name in TAG_FIELDS if request.GET.get(name)), "")[:500]
+    head, _comma, last = typed.rpartition(",")
+    head = f"{head.strip()}, " if head.strip() else ""
+    already = {part.strip().casefold() for part in head.split(",")}
+    names = selectors_tags.tag_suggestions(user=request.user, prefix=last.strip())
+    suggestions = [f"{head}{name}" for name in names if name.casefold() not in already]
+    return render(request, "tickets/agent/_tag_options.html", {"suggestions": suggestions})
+
+
+@require_POST
+@agents_only
+def set_tags(request, reference):
+    def perform(ticket, data):
+        names = services.ticket_set_tags(ticket=ticket, actor=request.user, tags=data["tags"])
+        if not names:
+            return ticket, _("The ticket has no tags now.")
+        return ticket, _("Tags saved: %(tags)s.") % {"tags": ", ".join(names)}
+
+    return _desk_action(request, reference, form_name="tags_form", form=lambda t: TagsForm(request.POST),
+                        perform=perform)

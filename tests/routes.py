@@ -100,7 +100,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
         f"tickets:{name}": (MUELLER_TICKET, everyone(NOT_ALLOWED))
         for name in ("claim", "assign", "work_reply", "work_status", "work_workaround", "work_release",
                      "work_severity", "work_team", "work_effort", "work_presence", "work_merge", "work_split",
-                     "work_tags")
+                     "work_tags", "work_macro")
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),

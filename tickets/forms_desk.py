@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
+from tickets.services.macros import macros_for
 
 
 class MergeForm(forms.Form):
@@ -49,9 +50,23 @@ class TagsForm(forms.Form):
     )
 
 
-def desk_forms(ticket) -> dict:
-    """The workspace's unbound desk forms (merge, split, tags)."""
+def desk_forms(ticket, user=None) -> dict:
+    """The workspace's unbound desk forms (merge, split, tags, macros)."""
     comments = ticket.comments.filter(is_internal=False).select_related("author").order_by("-created_at", "-pk")
     tags = ", ".join(sorted(ticket.tags.names(), key=str.casefold))
     return {"merge_form": MergeForm(), "split_form": SplitForm(comments=comments),
-            "tags_form": TagsForm(initial={"tags": tags})}
+            "tags_form": TagsForm(initial={"tags": tags}),
+            "macro_form": MacroForm(macros=macros_for(user=user, ticket=ticket) if user is not None else ())}
+
+
+class MacroForm(forms.Form):
+    PREVIEW, APPLY = "preview", "apply"
+
+    macro = forms.TypedChoiceField(label=_("Macro"), coerce=int)
+
+    def __init__(self, *args, macros=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.macros = {macro.pk: macro for macro in macros}
+        self.fields["macro"].choices = [
+            (pk, f"{macro.title} · {macro.team or _('personal')}") for pk, macro in self.macros.items()
+        ]

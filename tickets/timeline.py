@@ -129,6 +129,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _merge_or_split(event.code, p, values)
     if event.code == EventCode.TAGS_CHANGED:
         return _tags_changed(p, values)
+    if event.code == EventCode.MACRO_APPLIED:
+        return _("%(actor)s applied the macro “%(title)s”.") % {**values, "title": (p.get("macro") or {}).get("title")}
     if event.code in (EventCode.WATCHER_ADDED, EventCode.WATCHER_REMOVED):
         values["person"] = _person(p.get("person"))
         if event.code == EventCode.WATCHER_ADDED:
@@ -293,8 +295,13 @@ def timeline_for(
     `extra` items (`timeline_extra_items`; agents only) join in the order of their instants."""
     items = list(extra)
     merge = bool(items)
+    # A macro's steps are told by its own entry, where the reader sees that entry (agents).
+    by_id = {event.pk: event for event in events}
+    macros = {event.pk for event in events if event.code == EventCode.MACRO_APPLIED}
     for event in events:
         actor = str(event.actor) if event.actor else _("Helpdesk")
+        if (event.payload or {}).get("macro_event") in macros:
+            continue
         if event.code in (EventCode.REPLY_ADDED, EventCode.NOTE_ADDED) and event.comment is not None:
             items.append(
                 TimelineItem(
@@ -311,6 +318,9 @@ def timeline_for(
         if event.code == EventCode.ATTACHMENT_ADDED and event.comment_id:
             continue
         text = describe(event, actor)
+        if event.code == EventCode.MACRO_APPLIED:
+            steps = [by_id[step["id"]] for step in event.payload.get("steps", []) if step.get("id") in by_id]
+            text = " ".join([text, *(describe(step, actor) for step in steps)])
         item = TimelineItem(
             kind="event",
             at=event.created_at,

@@ -29,4 +29,5 @@ urlpatterns = [
     path("<str:reference>/work/merge/", desk.merge, name="work_merge"),
     path("<str:reference>/work/split/", desk.split, name="work_split"),
     path("<str:reference>/work/tags/", desk.set_tags, name="work_tags"),
+    path("<str:reference>/work/macro/", desk.macro, name="work_macro"),
 ]

@@ -1,6 +1,7 @@
 from .conversation import Attachment, Comment
 from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
+from .macros import Macro
 from .routing import TeamRoute
 from .tags import TaggedTicket
 from .ticket import Ticket, TicketCounter
@@ -12,6 +13,7 @@ __all__ = [
     "CannedReply",
     "Comment",
     "EventCode",
+    "Macro",
     "SavedView",
     "TaggedTicket",
     "TeamRoute",

@@ -22,6 +22,7 @@ from .claiming import (
 from .conversation import Commented, attachment_add, comment_add
 from .creation import Filed, ticket_create
 from .effort import time_entry_add, time_entry_change, time_entry_delete
+from .macros import MacroPlan, macro_preview, macro_save, macros_for, ticket_macro_apply
 from .merging import Merged, MergeRefused, Split, comment_split, ticket_merge
 from .phone import ticket_log_call
 from .status import (
@@ -50,6 +51,7 @@ __all__ = [
     "Commented",
     "Filed",
     "IdempotencyConflict",
+    "MacroPlan",
     "MergeRefused",
     "Merged",
     "Split",
@@ -57,6 +59,9 @@ __all__ = [
     "canned_reply_save",
     "comment_add",
     "comment_split",
+    "macro_preview",
+    "macro_save",
+    "macros_for",
     "presence_leave",
     "presence_touch",
     "saved_view_delete",
@@ -71,6 +76,7 @@ __all__ = [
     "ticket_create",
     "ticket_hand_over",
     "ticket_log_call",
+    "ticket_macro_apply",
     "ticket_merge",
     "ticket_move_to_team",
     "ticket_provide_workaround",

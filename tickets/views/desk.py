@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tickets import selectors, selectors_tags, services
 from tickets.errors import TicketRuleError
-from tickets.forms_desk import MergeForm, SplitForm, TagsForm
+from tickets.forms_desk import MacroForm, MergeForm, SplitForm, TagsForm
+from tickets.markdown import render_markdown
 
 from .queue import agents_only
 from .workspace import _ticket, workspace_context
@@ -117,3 +118,38 @@ def set_tags(request, reference):
 
     return _desk_action(request, reference, form_name="tags_form", form=lambda t: TagsForm(request.POST),
                         perform=perform)
+
+
+# --- macros --------------------------------------------------------------------------------------
+
+
+@require_POST
+@agents_only
+def macro(request, reference):
+    """step=preview shows the workspace with what the macro would do (nothing written); step=apply
+    applies it (one transaction) and comes back with a message."""
+    ticket = _ticket(request, reference)
+    form = MacroForm(request.POST, macros=services.macros_for(user=request.user, ticket=ticket))
+    if form.is_valid():
+        chosen = form.macros[form.cleaned_data["macro"]]
+        try:
+            if request.POST.get("step") != MacroForm.APPLY:
+                plan = services.macro_preview(macro=chosen, ticket=ticket, actor=request.user)
+                return render(request, "tickets/agent/workspace.html", workspace_context(
+                    request, ticket, macro_form=form, macro_plan=plan, macro_reply_html=render_markdown(plan.reply)))
+            entry = services.ticket_macro_apply(macro=chosen, ticket=ticket, actor=request.user)
+        except TicketRuleError as error:
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("Your role does not allow this change."))
+        else:
+            if entry is None:
+                messages.info(request, _("The macro “%(title)s” changed nothing.") % {"title": chosen.title})
+            else:
+                messages.success(request, _("The macro “%(title)s” has been applied.") % {"title": chosen.title})
+            return redirect("tickets:workspace", reference=ticket.reference)
+    ticket.refresh_from_db()
+    return render(request, "tickets/agent/workspace.html", workspace_context(request, ticket, macro_form=form))

@@ -80,7 +80,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id or "",
                                                       "expected": ticket.assignee_id or ""}),
         "effort_form": TimeEntryForm(),
-        **desk_forms(ticket),
+        **desk_forms(ticket, user),
     }
     forms.update(bound_forms)
     return {

@@ -58,6 +58,8 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:confirm": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:close": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:reopen": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:watcher_add": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:watcher_remove": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),
@@ -100,7 +102,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
         f"tickets:{name}": (MUELLER_TICKET, everyone(NOT_ALLOWED))
         for name in ("claim", "assign", "work_reply", "work_status", "work_workaround", "work_release",
                      "work_severity", "work_team", "work_effort", "work_presence", "work_merge", "work_split",
-                     "work_tags", "work_macro")
+                     "work_tags", "work_macro", "work_follow")
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),

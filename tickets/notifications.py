@@ -39,7 +39,7 @@ from notifications.preferences import MAIL, OFF, Topic, mail_mode, mode_from
 from notifications.services import OutboxRow, outbox_mails_add_rows, outbox_mails_skip
 from sla.choices import Status
 from tickets.markdown import render_markdown
-from tickets.models import Attachment, EventCode, TicketEvent
+from tickets.models import Attachment, EventCode, TicketEvent, TicketWatcher
 
 CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM, MERGED = (
     "ticket_confirmation",
@@ -116,6 +116,27 @@ def _assigned(event: TicketEvent) -> list[tuple]:
     return []
 
 
+def _watchers(event: TicketEvent, plan: list[tuple]) -> list[tuple]:
+    """Watchers get what the requester gets (colleagues of the customer), followers what the
+    assignee or team gets about a customer's reply (agents). Nothing for a new ticket."""
+    if event.code == EventCode.CREATED or not plan:
+        return []
+    requester = event.ticket.requester_id
+    customer_kind = next((kind for person, kind, _c in plan if person is not None and person.pk == requester), None)
+    agent_kind = CUSTOMER_REPLY if any(kind == CUSTOMER_REPLY for _p, kind, _c in plan) else None
+    if customer_kind is None and agent_kind is None:
+        return []
+    extra = []
+    for watcher in TicketWatcher.objects.filter(ticket_id=event.ticket_id).select_related("user"):
+        person = watcher.user
+        if access.is_agent(person):
+            if agent_kind:
+                extra.append((person, agent_kind, None))
+        elif customer_kind and person.organisation_id == event.ticket.organisation_id:
+            extra.append((person, customer_kind, None))
+    return extra
+
+
 def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
     """[(recipient, kind)] for an event; empty when nobody is to be told."""
     ticket, actor = event.ticket, event.actor
@@ -142,6 +163,7 @@ def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
         plan = _assigned(event)
     elif event.code == EventCode.MERGED_INTO:
         plan = [(ticket.requester, MERGED, None)]
+    plan += _watchers(event, plan)
     chosen: dict[int, tuple[object, str]] = {}
     for recipient, kind, choices in plan:
         if not _reachable(recipient) or recipient.pk in chosen:

@@ -3,7 +3,7 @@ namespace). Listed before the portal's `<reference>/` routes, so "queue" is neve
 
 from django.urls import path
 
-from .views import desk, queue, workspace
+from .views import desk, queue, watching, workspace
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
@@ -30,4 +30,5 @@ urlpatterns = [
     path("<str:reference>/work/split/", desk.split, name="work_split"),
     path("<str:reference>/work/tags/", desk.set_tags, name="work_tags"),
     path("<str:reference>/work/macro/", desk.macro, name="work_macro"),
+    path("<str:reference>/work/follow/", watching.follow, name="work_follow"),
 ]

@@ -36,6 +36,7 @@ from .status import (
 )
 from .tags import tags_parse, ticket_set_tags, tickets_bulk_tag
 from .update import ticket_update
+from .watchers import colleagues_to_add, ticket_watcher_add, ticket_watcher_remove, watchers_of
 from .workspace import (
     canned_reply_save,
     presence_leave,
@@ -57,6 +58,7 @@ __all__ = [
     "Split",
     "attachment_add",
     "canned_reply_save",
+    "colleagues_to_add",
     "comment_add",
     "comment_split",
     "macro_preview",
@@ -84,10 +86,13 @@ __all__ = [
     "ticket_set_fix_release",
     "ticket_set_tags",
     "ticket_update",
+    "ticket_watcher_add",
+    "ticket_watcher_remove",
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
     "tickets_bulk_tag",
     "time_entry_add",
     "time_entry_change",
     "time_entry_delete",
+    "watchers_of",
 ]

@@ -96,7 +96,10 @@ def detail_context(request, ticket, reply_form=None) -> dict:
         "can_confirm": can_act and ticket.status == Status.RESOLVED,
         "can_close": can_act and transitions.is_allowed_for_customer(ticket.status, Status.CLOSED)
         and ticket.status != Status.RESOLVED,
-        "can_reopen": can_act and transitions.reopen_window_open(ticket, timezone.now()),
+        "can_reopen": can_act and not ticket.merged_into_id and transitions.reopen_window_open(ticket, timezone.now()),
+        "watchers": services.watchers_of(ticket=ticket, user=user),
+        "colleagues_to_add": services.colleagues_to_add(ticket=ticket, user=user),
+        "may_manage_watchers": can_act,
         "reopen_days": settings.TICKET_REOPEN_DAYS,
         "support_partner": ticket.organisation.support_partner,
         "shows_internal": rules.sees_internal(user),

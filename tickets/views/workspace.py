@@ -108,6 +108,8 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "others": selectors_workspace.presence_others(ticket=ticket, user=user, now=now),
         "flags": ticket_flags_for(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "presence_page": uuid.uuid4().hex,
+        "watchers": (watchers := services.watchers_of(ticket=ticket, user=user)),
+        "following": any(watcher.user_id == user.pk for watcher in watchers),
         **forms,
     }
 

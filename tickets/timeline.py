@@ -162,11 +162,11 @@ def _merge_or_split(code: str, p: dict, values: dict) -> str:
         return _("%(actor)s merged this ticket into %(reference)s as a duplicate and closed it; its conversation, "
                  "files and effort continue there.") % {**values, "reference": (p.get("main") or {}).get("reference")}
     if code == EventCode.MERGED_FROM:
-        return _("%(actor)s merged the duplicate %(reference)s (“%(subject)s”) into this ticket: %(comments)s "
-                 "comments, %(attachments)s files and %(minutes)s minutes of effort moved here.") % {
+        # Customers read this too: no counts (they would tell of internal notes and effort).
+        return _("%(actor)s merged the duplicate %(reference)s (“%(subject)s”) into this ticket; its conversation "
+                 "and files are here now. Its report:") % {
             **values, "reference": (p.get("duplicate") or {}).get("reference"),
-            "subject": (p.get("duplicate") or {}).get("subject", ""), "comments": p.get("comments", 0),
-            "attachments": p.get("attachments", 0), "minutes": p.get("minutes", 0),
+            "subject": (p.get("duplicate") or {}).get("subject", ""),
         }
     other = p.get("ticket") or {}
     if code == EventCode.SPLIT_OFF:

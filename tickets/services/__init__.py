@@ -36,7 +36,13 @@ from .status import (
 )
 from .tags import tags_parse, ticket_set_tags, tickets_bulk_tag
 from .update import ticket_update
-from .watchers import colleagues_to_add, ticket_watcher_add, ticket_watcher_remove, watchers_of
+from .watchers import (
+    colleagues_for_page,
+    colleagues_to_add,
+    ticket_watcher_add,
+    ticket_watcher_remove,
+    watchers_of,
+)
 from .workspace import (
     canned_reply_save,
     presence_leave,
@@ -58,6 +64,7 @@ __all__ = [
     "Split",
     "attachment_add",
     "canned_reply_save",
+    "colleagues_for_page",
     "colleagues_to_add",
     "comment_add",
     "comment_split",

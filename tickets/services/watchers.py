@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -68,12 +69,26 @@ def watchers_of(*, ticket: Ticket, user) -> list[TicketWatcher]:
     return list(watchers)
 
 
-def colleagues_to_add(*, ticket: Ticket, user):
+def colleagues_for_page(*, ticket: Ticket, user) -> tuple[list[User], list[User]]:
+    """(watching, may be added) among the ticket's organisation's people, for a customer's page, in
+    one query: the colleagues who watch, and (for contacts) the active ones who could (not the
+    requester). Agents see the watchers with `watchers_of`."""
+    if not access.is_customer(user):
+        return [], []
+    people = User.objects.filter(organisation_id=ticket.organisation_id, role__in=CUSTOMER_ROLES,
+                                 is_superuser=False).annotate(
+        watching=Exists(TicketWatcher.objects.filter(ticket=ticket, user=OuterRef("pk"))))
+    people = people.filter(Q(watching=True) | Q(is_active=True)).order_by("last_name", "first_name", "username")
+    watching, addable = [], []
+    for person in people:
+        if person.watching:
+            watching.append(person)
+        elif access.can_file_tickets(user) and person.is_active and person.pk != ticket.requester_id:
+            addable.append(person)
+    return watching, addable
+
+
+def colleagues_to_add(*, ticket: Ticket, user) -> list[User]:
     """Whom a contact may add: active people of the ticket's organisation who are not watching yet
     and are not the requester."""
-    if not access.can_file_tickets(user):
-        return []
-    taken = set(ticket.watchers.values_list("user_id", flat=True)) | {ticket.requester_id}
-    people = User.objects.filter(organisation_id=ticket.organisation_id, is_active=True,
-                                 role__in=CUSTOMER_ROLES, is_superuser=False)
-    return [person for person in people.order_by("last_name", "first_name", "username") if person.pk not in taken]
+    return colleagues_for_page(ticket=ticket, user=user)[1]

@@ -1,5 +1,5 @@
 """Reading tags: suggestions while typing, the tags of a page of tickets. Tags are the agents'
-labels: only agents get any, and only from tickets they may see (`tickets_visible_to`), so no tag
+labels: only agents get any, and only from tickets they may see (`accounts.access.organisation_filter_for`), so no tag
 name travels from one customer's tickets to an agent who does not support that customer."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from django.db.models import Count
 
 from accounts import access
 from tickets.models import TaggedTicket
-from tickets.selectors import tickets_visible_to
 
 SUGGESTIONS = 15
 CHUNK = 2000
@@ -21,7 +20,8 @@ def tag_suggestions(*, user, prefix: str = "", limit: int = SUGGESTIONS) -> list
     """The most used tags starting with `prefix` (case-insensitive) on the tickets `user` sees."""
     if not access.is_agent(user):
         return []
-    rows = TaggedTicket.objects.filter(content_object__in=tickets_visible_to(user=user))
+    # Driven from the tagged rows (few) joined to their tickets, not from the tickets the user sees (many).
+    rows = TaggedTicket.objects.filter(access.organisation_filter_for(user, field="content_object__organisation"))
     prefix = " ".join(prefix.split())
     if prefix:
         rows = rows.filter(tag__name__istartswith=prefix)

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Ticket
+from tickets.models import EventCode, Ticket
 from tickets.services.macros import macros_for
 
 
@@ -50,9 +50,20 @@ class TagsForm(forms.Form):
     )
 
 
-def desk_forms(ticket, user=None) -> dict:
-    """The workspace's unbound desk forms (merge, split, tags, macros)."""
-    comments = ticket.comments.filter(is_internal=False).select_related("author").order_by("-created_at", "-pk")
+def desk_forms(ticket, user=None, events=None) -> dict:
+    """The workspace's unbound desk forms (merge, split, tags, macros). `events`: the timeline's
+    events (with their comments), whose public messages are the ones to split off (no query)."""
+    if events is None:
+        comments = ticket.comments.filter(is_internal=False).select_related("author").order_by("-created_at", "-pk")
+    else:
+        for event in events:  # the reply's author is its event's actor: no query per message
+            comment = event.comment if event.code == EventCode.REPLY_ADDED else None
+            if comment is not None and event.actor_id == comment.author_id:
+                comment.author = event.actor
+        comments = sorted(
+            {e.comment.pk: e.comment for e in events if e.comment_id and e.comment is not None
+             and e.code == EventCode.REPLY_ADDED and not e.comment.is_internal and e.comment.ticket_id == ticket.pk
+             }.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
     tags = ", ".join(sorted(ticket.tags.names(), key=str.casefold))
     return {"merge_form": MergeForm(), "split_form": SplitForm(comments=comments),
             "tags_form": TagsForm(initial={"tags": tags}),

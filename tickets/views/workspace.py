@@ -70,6 +70,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         for reply in selectors_workspace.canned_replies_for(ticket=ticket, user=user)
     ]
     may_reply = rules.may_reply(user, ticket)
+    events = selectors.ticket_events_for_user(ticket=ticket, user=user)
     forms = {
         "reply_form": AgentReplyForm(initial={"idempotency_key": new_idempotency_key()}),
         "status_form": StatusForm(ticket=ticket),
@@ -80,7 +81,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id or "",
                                                       "expected": ticket.assignee_id or ""}),
         "effort_form": TimeEntryForm(),
-        **desk_forms(ticket, user),
+        **desk_forms(ticket, user, events=events),
     }
     forms.update(bound_forms)
     return {
@@ -88,7 +89,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "clocks": _clock_rows(ticket, now),
         "timeline": timeline_for(
             ticket=ticket,
-            events=selectors.ticket_events_for_user(ticket=ticket, user=user),
+            events=events,
             attachments=selectors.ticket_attachments_for_user(ticket=ticket, user=user),
             extra=timeline_extra_items(ticket=ticket),
         ),

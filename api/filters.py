@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 
+from accounts import access
 from api.formats import FIRST_YEAR, INSTANT_MESSAGE, INSTANT_PATTERN, LAST_YEAR, instant_utc
 from api.serializers.common import MAX_ID
 from sla.choices import OPEN_STATUSES, Category, Severity, SlaState, Status
 from tickets.choices import Channel
-from tickets.models import Ticket
+from tickets.models import TaggedTicket, Ticket
 
 
 class IdField(forms.IntegerField):
@@ -109,6 +110,11 @@ class TicketFilter(django_filters.FilterSet):
     team = IdFilter(field_name="team_id")
     reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
     q = django_filters.CharFilter(method="filter_text", help_text=_("Text in the reference or the subject."))
+    tag = django_filters.CharFilter(
+        method="filter_tag", max_length=50,
+        help_text=_("Agents: tickets with this tag (case-insensitive). Tags are the agents' labels: for anyone "
+                    "else it matches nothing."),
+    )
     reported_after = InstantFilter(field_name="reported_at", lookup_expr="gte")
     reported_before = InstantFilter(field_name="reported_at", lookup_expr="lt")
     updated_after = InstantFilter(field_name="updated_at", lookup_expr="gte")
@@ -121,6 +127,15 @@ class TicketFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_tag(self, queryset, name, value):
+        value = " ".join((value or "").split())
+        if not value:
+            return queryset
+        if not access.is_agent(getattr(self.request, "user", None)):
+            return queryset.none()
+        tagged = TaggedTicket.objects.filter(tag__name__iexact=value)
+        return queryset.filter(pk__in=tagged.values("content_object_id"))
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()

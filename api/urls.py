@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, knowledge, sla, tickets
+from .views import accounts, conversation, devices, knowledge, macros, merging, sla, tags, tickets, watchers
 
 app_name = "api"
 
@@ -26,6 +26,15 @@ urlpatterns = [
          name="attachment-detail"),
     path(f"{TICKET}attachments/<uuid:public_id>/download/", conversation.AttachmentDownloadView.as_view(),
          name="attachment-download"),
+    path(f"{TICKET}merge/", merging.MergeView.as_view(), name="ticket-merge"),
+    path(f"{TICKET}comments/<int:comment_id>/split/", merging.SplitView.as_view(), name="comment-split"),
+    path(f"{TICKET}tags/", tags.TicketTagsView.as_view(), name="ticket-tags"),
+    path("tags/", tags.TagSuggestionsView.as_view(), name="tag-suggestions"),
+    path(f"{TICKET}watchers/", watchers.WatcherListView.as_view(), name="watcher-list"),
+    path(f"{TICKET}watchers/<int:user_id>/", watchers.WatcherDetailView.as_view(), name="watcher-detail"),
+    path(f"{TICKET}macros/", macros.MacroListView.as_view(), name="macro-list"),
+    path(f"{TICKET}macros/<int:macro_id>/preview/", macros.MacroPreviewView.as_view(), name="macro-preview"),
+    path(f"{TICKET}macros/<int:macro_id>/apply/", macros.MacroApplyView.as_view(), name="macro-apply"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

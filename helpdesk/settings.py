@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "taggit",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
@@ -470,3 +471,6 @@ LOGGING = {
         "django.request": {"filters": ["forbidden_as_one_line"]},
     },
 }
+
+# Tags on tickets (django-taggit): "VPN" and "vpn" are one tag.
+TAGGIT_CASE_INSENSITIVE = True

@@ -32,6 +32,7 @@ from sla.models import Contract
 from tickets import sla_expressions
 from tickets.models import Ticket, TimeEntry
 from tickets.models.effort import WorkType
+from tickets.selectors_tags import tag_names_for
 from tickets.selectors_workspace import effort_for_month
 
 from .filters import DashboardFilter, Period
@@ -173,6 +174,7 @@ class MonthTicket:
     reported_at: datetime
     reaction: str
     resolution: str
+    tags: str = ""  # the agents' tags, comma-separated (the report is for managers)
 
 
 @dataclass
@@ -232,6 +234,13 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
         **{f"severity_{code or 'none'}": Count("pk", filter=in_month & Q(severity=code))
            for code in [*Severity.values, ""]},
     )
+    # The targets' states at `now`, as the breach list decides them (overdue is breached).
+    month_rows = list(tickets.filter(in_month).order_by("reported_at", "pk").values(
+        "pk", "reference", "subject", "severity", "status", "reported_at",
+        reaction_now=sla_expressions.state_at(REACTION, now),
+        resolution_now=sla_expressions.state_at(RESOLUTION, now),
+    ))
+    month_tags = tag_names_for(ticket_ids=[row["pk"] for row in month_rows])
     month_tickets = [
         MonthTicket(
             reference=row["reference"], subject=row["subject"],
@@ -239,13 +248,9 @@ def monthly_report(*, organisation, year: int, month: int, now: datetime) -> Mon
             status=str(STATUS_LABELS.get(row["status"], row["status"])), reported_at=row["reported_at"],
             reaction=str(TARGET_STATE_LABELS.get(row["reaction_now"], row["reaction_now"])),
             resolution=str(TARGET_STATE_LABELS.get(row["resolution_now"], row["resolution_now"])),
+            tags=", ".join(month_tags.get(row["pk"], [])),
         )
-        # The targets' states at `now`, as the breach list decides them (overdue is breached).
-        for row in tickets.filter(in_month).order_by("reported_at", "pk").values(
-            "reference", "subject", "severity", "status", "reported_at",
-            reaction_now=sla_expressions.state_at(REACTION, now),
-            resolution_now=sla_expressions.state_at(RESOLUTION, now),
-        )
+        for row in month_rows
     ]
     entries = effort_for_month(year=year, month=month, organisation=organisation)
     entry_lines = [

@@ -61,6 +61,8 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:confirm": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:close": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:reopen": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:watcher_add": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:watcher_remove": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),
@@ -99,11 +101,13 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:view_delete": ({"pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:phone": ({}, only(AGENTS)),
     "tickets:markdown_preview": ({}, everyone(NOT_ALLOWED)),
+    "tickets:tag_suggestions": ({}, only(AGENTS)),
     "tickets:workspace": (MUELLER_TICKET, {**only(AGENTS), "partner-agent": NOT_FOUND}),
     **{
         f"tickets:{name}": (MUELLER_TICKET, everyone(NOT_ALLOWED))
         for name in ("claim", "assign", "work_reply", "work_status", "work_workaround", "work_release",
-                     "work_severity", "work_team", "work_effort", "work_presence")
+                     "work_severity", "work_team", "work_effort", "work_presence", "work_merge", "work_split",
+                     "work_tags", "work_macro", "work_follow")
     },
     "tickets:work_effort_delete": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),
     "tickets:work_effort_change": ({**MUELLER_TICKET, "pk": 1}, everyone(NOT_ALLOWED)),

@@ -4,7 +4,7 @@ here, because every change to a ticket must go through `tickets.services`."""
 from django.contrib import admin
 
 from . import services
-from .models import Attachment, CannedReply, Comment, TeamRoute, Ticket, TicketEvent
+from .models import Attachment, CannedReply, Comment, Macro, TeamRoute, Ticket, TicketEvent
 
 
 @admin.register(TeamRoute)
@@ -28,6 +28,17 @@ class CannedReplyAdmin(admin.ModelAdmin):
             reply=obj if change else None,
         )
         obj.pk = saved.pk
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    """Macros of teams and of single agents (`tickets.services.macros`). Saved as the admin
+    enters them; the database refuses a macro of neither or both, and a severity without reason."""
+
+    list_display = ["title", "team", "owner", "status", "severity", "is_active"]
+    list_filter = ["team", "is_active"]
+    search_fields = ["title", "reply"]
+    raw_id_fields = ["owner", "set_assignee"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -51,6 +51,7 @@ class QueueFilterForm(forms.Form):
         label=_("Organisation"), max_length=100, required=False,
         help_text=_("Part of the name, or the customer number."),
     )
+    tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
 
     DEFAULTS = {"status": STATUS_OPEN, "assignee": ASSIGNEE_ANYONE}
 
@@ -96,15 +97,18 @@ class QueueFilterForm(forms.Form):
 
 
 class BulkActionForm(forms.Form):
-    ACTION_ASSIGN, ACTION_STATUS = "assign", "status"
+    ACTION_ASSIGN, ACTION_STATUS, ACTION_TAG = "assign", "status", "tag"
 
     tickets = forms.TypedMultipleChoiceField(coerce=int, label=_("Tickets"), error_messages={
         "required": _("Please select at least one ticket."),
     })
-    action = forms.ChoiceField(choices=[(ACTION_ASSIGN, _("Assign")), (ACTION_STATUS, _("Change status"))])
+    action = forms.ChoiceField(choices=[(ACTION_ASSIGN, _("Assign")), (ACTION_STATUS, _("Change status")),
+                                        (ACTION_TAG, _("Add or remove tags"))])
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     status = forms.ChoiceField(label=_("New status"), choices=ANY + list(Status.choices), required=False)
     take_over = forms.BooleanField(label=_("Also reassign tickets that someone else holds"), required=False)
+    add_tags = forms.CharField(label=_("Add tags"), max_length=500, required=False)
+    remove_tags = forms.CharField(label=_("Remove tags"), max_length=500, required=False)
     back = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, data, *, user, colleagues):
@@ -131,6 +135,9 @@ class BulkActionForm(forms.Form):
                 cleaned["assignee_user"] = access.colleagues_for(self.user).get(pk=int(choice))
         elif action == self.ACTION_STATUS and not cleaned.get("status"):
             self.add_error("status", _("Please choose the new status."))
+        elif action == self.ACTION_TAG and not (cleaned.get("add_tags", "").strip()
+                                                 or cleaned.get("remove_tags", "").strip()):
+            self.add_error("add_tags", _("Please name the tags to add or remove."))
         return cleaned
 
 

@@ -40,9 +40,9 @@ from notifications.preferences import MAIL, OFF, Topic, mail_mode, mode_from
 from notifications.services import OutboxRow, outbox_mails_add_rows, outbox_mails_skip
 from sla.choices import Status
 from tickets.markdown import render_markdown
-from tickets.models import Attachment, EventCode, TicketEvent
+from tickets.models import Attachment, EventCode, TicketEvent, TicketWatcher
 
-CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM, FIX_RELEASED = (
+CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_IN_TEAM, FIX_RELEASED, MERGED = (
     "ticket_confirmation",
     "ticket_agent_reply",
     "ticket_customer_reply",
@@ -51,6 +51,7 @@ CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED, NEW_I
     "ticket_assigned",
     "ticket_new_in_team",
     "ticket_fix_released",
+    "ticket_merged",
 )
 
 # The notification settings that govern each kind (the confirmation is always sent).
@@ -63,6 +64,7 @@ TOPIC_OF_KIND = {
     WORKAROUND: TOPIC_STATUS,
     RESOLVED: TOPIC_STATUS,
     FIX_RELEASED: TOPIC_STATUS,
+    MERGED: TOPIC_STATUS,
     ASSIGNED: TOPIC_ASSIGNED,
     NEW_IN_TEAM: TOPIC_NEW_IN_TEAM,
 }
@@ -73,6 +75,7 @@ REPLY_KINDS = frozenset({AGENT_REPLY, CUSTOMER_REPLY})
 # The events that may send mail; `plan_for` decides to whom.
 NOTIFYING_CODES = frozenset({
     EventCode.CREATED, EventCode.REPLY_ADDED, EventCode.STATUS_CHANGED, EventCode.ASSIGNED, EventCode.FIX_RELEASED,
+    EventCode.MERGED_INTO,
 })
 
 
@@ -117,6 +120,27 @@ def _assigned(event: TicketEvent) -> list[tuple]:
     return []
 
 
+def _watchers(event: TicketEvent, plan: list[tuple]) -> list[tuple]:
+    """Watchers get what the requester gets (colleagues of the customer), followers what the
+    assignee or team gets about a customer's reply (agents). Nothing for a new ticket."""
+    if event.code == EventCode.CREATED or not plan:
+        return []
+    requester = event.ticket.requester_id
+    customer_kind = next((kind for person, kind, _c in plan if person is not None and person.pk == requester), None)
+    agent_kind = CUSTOMER_REPLY if any(kind == CUSTOMER_REPLY for _p, kind, _c in plan) else None
+    if customer_kind is None and agent_kind is None:
+        return []
+    extra = []
+    for watcher in TicketWatcher.objects.filter(ticket_id=event.ticket_id).select_related("user"):
+        person = watcher.user
+        if access.is_agent(person):
+            if agent_kind:
+                extra.append((person, agent_kind, None))
+        elif customer_kind and person.organisation_id == event.ticket.organisation_id:
+            extra.append((person, customer_kind, None))
+    return extra
+
+
 def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
     """[(recipient, kind)] for an event; empty when nobody is to be told."""
     ticket, actor = event.ticket, event.actor
@@ -143,6 +167,9 @@ def plan_for(event: TicketEvent) -> list[tuple[object, str]]:
         plan = _assigned(event)
     elif event.code == EventCode.FIX_RELEASED:
         plan = [(ticket.requester, FIX_RELEASED, None)]
+    elif event.code == EventCode.MERGED_INTO:
+        plan = [(ticket.requester, MERGED, None)]
+    plan += _watchers(event, plan)
     chosen: dict[int, tuple[object, str]] = {}
     for recipient, kind, choices in plan:
         if not _reachable(recipient) or recipient.pk in chosen:
@@ -241,6 +268,11 @@ def mail_context(mail: OutboxMail) -> dict:
         "team": ticket.team.name if ticket.team_id else "",
         "release_name": (event.payload or {}).get("name", ""),
     }
+    if mail.kind == MERGED:
+        main = ticket.merged_into
+        context["main"] = main
+        if main is not None:
+            context["url"] = settings.SITE_URL + reverse("tickets:detail", kwargs={"reference": main.reference})
     if mail.kind in AGENT_KINDS:
         context["url"] = settings.SITE_URL + agent_ticket_path(ticket.reference)
     if mail.kind in REPLY_KINDS and comment is not None:
@@ -255,7 +287,7 @@ def _kind(code: str) -> Kind:
 
 
 KINDS = [_kind(code) for code in (CONFIRMATION, AGENT_REPLY, CUSTOMER_REPLY, WORKAROUND, RESOLVED, ASSIGNED,
-                                  NEW_IN_TEAM, FIX_RELEASED)]
+                                  NEW_IN_TEAM, FIX_RELEASED, MERGED)]
 
 
 # --- the notification settings of ticket mail ---------------------------------------------------

@@ -101,3 +101,13 @@ def attachment_get_for_user(*, user, reference_or_id: str | int, public_id) -> A
         raise Http404("no such attachment")
     attachment.ticket = ticket
     return attachment
+
+
+def ticket_continued_in(ticket: Ticket) -> Ticket:
+    """Where a ticket's conversation goes on: the ticket itself, or for a merged duplicate the
+    ticket it was merged into (following a chain of merges). Same organisation by construction."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id is not None and ticket.merged_into_id not in seen:
+        ticket = ticket.merged_into
+        seen.add(ticket.pk)
+    return ticket

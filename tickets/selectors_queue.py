@@ -21,7 +21,7 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 
 from accounts import access
 from sla.choices import OPEN_STATUSES, Status
-from tickets.models import Ticket
+from tickets.models import TaggedTicket, Ticket
 from tickets.search import tickets_matching
 from tickets.selectors import REFERENCE_RE, tickets_visible_to
 from tickets.sla_expressions import sla_state_q
@@ -47,6 +47,7 @@ class QueueFilters:
     organisation: str = ""  # part of the name, or the customer number
     sla_state: str = ""
     channel: str = ""
+    tag: str = ""  # one tag, case-insensitive
     q: str = ""
 
 
@@ -93,6 +94,9 @@ def tickets_for_agent_queue(*, user, filters: QueueFilters, now: datetime) -> Qu
         tickets = tickets.filter(sla_state_q(filters.sla_state, now))
     if filters.channel:
         tickets = tickets.filter(channel=filters.channel)
+    if filters.tag.strip():
+        tagged = TaggedTicket.objects.filter(tag__name__iexact=" ".join(filters.tag.split()))
+        tickets = tickets.filter(pk__in=tagged.values("content_object_id"))
     query = filters.q.strip()
     if REFERENCE_RE.match(query):
         tickets = tickets.filter(reference=query.upper())

@@ -34,6 +34,14 @@ ICONS = {
     EventCode.EFFORT_LOGGED: "clock-history",
     EventCode.EFFORT_CHANGED: "pencil",
     EventCode.EFFORT_DELETED: "trash",
+    EventCode.MERGED_INTO: "box-arrow-in-right",
+    EventCode.MERGED_FROM: "intersect",
+    EventCode.SPLIT_OFF: "scissors",
+    EventCode.SPLIT_FROM: "scissors",
+    EventCode.WATCHER_ADDED: "eye",
+    EventCode.WATCHER_REMOVED: "eye-slash",
+    EventCode.TAGS_CHANGED: "tags",
+    EventCode.MACRO_APPLIED: "magic",
 }
 
 
@@ -120,6 +128,17 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
     if event.code in (EventCode.EFFORT_LOGGED, EventCode.EFFORT_CHANGED, EventCode.EFFORT_DELETED):
         return _effort(event.code, p, values)
+    if event.code in (EventCode.MERGED_INTO, EventCode.MERGED_FROM, EventCode.SPLIT_OFF, EventCode.SPLIT_FROM):
+        return _merge_or_split(event.code, p, values)
+    if event.code == EventCode.TAGS_CHANGED:
+        return _tags_changed(p, values)
+    if event.code == EventCode.MACRO_APPLIED:
+        return _("%(actor)s applied the macro “%(title)s”.") % {**values, "title": (p.get("macro") or {}).get("title")}
+    if event.code in (EventCode.WATCHER_ADDED, EventCode.WATCHER_REMOVED):
+        values["person"] = _person(p.get("person"))
+        if event.code == EventCode.WATCHER_ADDED:
+            return _("%(actor)s added %(person)s as a watcher.") % values
+        return _("%(actor)s removed %(person)s as a watcher.") % values
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:
@@ -129,6 +148,35 @@ def describe(event: TicketEvent, actor: str) -> str:
             }
         return _("No service-level deadlines: they could not be computed.")
     return _label(EventCode, event.code)
+
+
+def _tags_changed(p: dict, values: dict) -> str:
+    parts = []
+    if p.get("added"):
+        parts.append(_("added %(tags)s") % {"tags": ", ".join(p["added"])})
+    if p.get("removed"):
+        parts.append(_("removed %(tags)s") % {"tags": ", ".join(p["removed"])})
+    return _("%(actor)s changed the tags: %(changes)s.") % {**values, "changes": "; ".join(parts)}
+
+
+def _merge_or_split(code: str, p: dict, values: dict) -> str:
+    """Merge (payload: main or duplicate, counts) and split (payload: the other ticket, comment id)."""
+    if code == EventCode.MERGED_INTO:
+        return _("%(actor)s merged this ticket into %(reference)s as a duplicate and closed it; its conversation, "
+                 "files and effort continue there.") % {**values, "reference": (p.get("main") or {}).get("reference")}
+    if code == EventCode.MERGED_FROM:
+        # Customers read this too: no counts (they would tell of internal notes and effort).
+        return _("%(actor)s merged the duplicate %(reference)s (“%(subject)s”) into this ticket; its conversation "
+                 "and files are here now. Its report:") % {
+            **values, "reference": (p.get("duplicate") or {}).get("reference"),
+            "subject": (p.get("duplicate") or {}).get("subject", ""),
+        }
+    other = p.get("ticket") or {}
+    if code == EventCode.SPLIT_OFF:
+        return _("%(actor)s split a message off into the new ticket %(reference)s (“%(subject)s”).") % {
+            **values, "reference": other.get("reference"), "subject": other.get("subject", "")}
+    return _("%(actor)s split this ticket off from %(reference)s (“%(subject)s”).") % {
+        **values, "reference": other.get("reference"), "subject": other.get("subject", "")}
 
 
 def _effort_field_labels() -> dict[str, str]:
@@ -251,8 +299,13 @@ def timeline_for(
     `extra` items (`timeline_extra_items`; agents only) join in the order of their instants."""
     items = list(extra)
     merge = bool(items)
+    # A macro's steps are told by its own entry, where the reader sees that entry (agents).
+    by_id = {event.pk: event for event in events}
+    macros = {event.pk for event in events if event.code == EventCode.MACRO_APPLIED}
     for event in events:
         actor = str(event.actor) if event.actor else _("Helpdesk")
+        if (event.payload or {}).get("macro_event") in macros:
+            continue
         if event.code in (EventCode.REPLY_ADDED, EventCode.NOTE_ADDED) and event.comment is not None:
             items.append(
                 TimelineItem(
@@ -269,6 +322,9 @@ def timeline_for(
         if event.code == EventCode.ATTACHMENT_ADDED and event.comment_id:
             continue
         text = describe(event, actor)
+        if event.code == EventCode.MACRO_APPLIED:
+            steps = [by_id[step["id"]] for step in event.payload.get("steps", []) if step.get("id") in by_id]
+            text = " ".join([text, *(describe(step, actor) for step in steps)])
         item = TimelineItem(
             kind="event",
             at=event.created_at,
@@ -278,6 +334,8 @@ def timeline_for(
             icon=ICONS.get(event.code, "dot"),
             is_internal=not event.is_public,
         )
+        if event.code == EventCode.MERGED_FROM and event.payload.get("description"):
+            item.body_html = render_markdown(event.payload["description"])
         if event.code == EventCode.ATTACHMENT_ADDED:
             attachment = attachments.get(event.payload.get("attachment_id"))
             item.attachments = _attachment_links(ticket, [attachment] if attachment else [])

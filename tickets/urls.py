@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .urls_agent import urlpatterns as agent_urlpatterns
-from .views import actions, attachments, portal
+from .views import actions, attachments, portal, watching
 
 app_name = "tickets"
 
@@ -15,5 +15,7 @@ urlpatterns = [
     path("<str:reference>/confirm/", actions.ticket_confirm, name="confirm"),
     path("<str:reference>/close/", actions.ticket_close, name="close"),
     path("<str:reference>/reopen/", actions.ticket_reopen, name="reopen"),
+    path("<str:reference>/watchers/add/", watching.watcher_add, name="watcher_add"),
+    path("<str:reference>/watchers/remove/", watching.watcher_remove, name="watcher_remove"),
     path("<str:reference>/attachments/<uuid:public_id>/", attachments.attachment_download, name="attachment"),
 ]

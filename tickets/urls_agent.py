@@ -3,7 +3,7 @@ namespace). Listed before the portal's `<reference>/` routes, so "queue" is neve
 
 from django.urls import path
 
-from .views import queue, workspace
+from .views import desk, queue, watching, workspace
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("queue/views/<int:pk>/delete/", queue.view_delete, name="view_delete"),
     path("queue/phone/", queue.phone_ticket, name="phone"),
     path("queue/preview/", queue.markdown_preview, name="markdown_preview"),
+    path("queue/tags/", desk.tag_suggestions, name="tag_suggestions"),
     path("<str:reference>/work/", workspace.workspace, name="workspace"),
     path("<str:reference>/work/claim/", workspace.claim, name="claim"),
     path("<str:reference>/work/assign/", workspace.assign, name="assign"),
@@ -25,4 +26,9 @@ urlpatterns = [
     path("<str:reference>/work/effort/<int:pk>/change/", workspace.change_effort, name="work_effort_change"),
     path("<str:reference>/work/effort/<int:pk>/delete/", workspace.delete_effort, name="work_effort_delete"),
     path("<str:reference>/work/presence/", workspace.presence, name="work_presence"),
+    path("<str:reference>/work/merge/", desk.merge, name="work_merge"),
+    path("<str:reference>/work/split/", desk.split, name="work_split"),
+    path("<str:reference>/work/tags/", desk.set_tags, name="work_tags"),
+    path("<str:reference>/work/macro/", desk.macro, name="work_macro"),
+    path("<str:reference>/work/follow/", watching.follow, name="work_follow"),
 ]

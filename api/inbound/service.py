@@ -52,7 +52,7 @@ from accounts.models import User
 from api.models import InboundMail
 from notifications.reply_tokens import reply_mailbox
 from sla.choices import Category, Severity, Status
-from tickets import rules
+from tickets import rules, selectors
 from tickets import services as ticket_services
 from tickets.choices import Channel
 from tickets.errors import AttachmentRefused
@@ -198,6 +198,8 @@ def _handle(mail: ParsedMail, identity: MailIdentity, raw: bytes) -> Handled:
         if identity.trust == Trust.TOKEN:
             return _on_ticket(mail, person, identity.ticket, language)
         ticket = ticket_answered(mail, person)
+        if ticket is not None:  # an answer to a merged duplicate goes on where its conversation went
+            ticket = selectors.ticket_continued_in(ticket)
         if identity.acts:
             if ticket is not None:
                 return _on_ticket(mail, person, ticket, language)
@@ -224,6 +226,7 @@ def _handle(mail: ParsedMail, identity: MailIdentity, raw: bytes) -> Handled:
 
 def _on_ticket(mail: ParsedMail, person: User, ticket: Ticket, language: str) -> Handled:
     """A mail that acts as `person` on `ticket`: a reply, or the answer why not."""
+    ticket = selectors.ticket_continued_in(ticket)
     if rules.may_reply(person, ticket) and (access.can_file_tickets(person) or access.is_agent(person)):
         return post_reply(mail, person, ticket)
     if access.is_reader(person):

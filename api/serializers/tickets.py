@@ -37,6 +37,10 @@ class TicketSerializer(serializers.ModelSerializer):
     sla_state = serializers.SerializerMethodField(
         help_text=_("The SLA state now: on_track, at_risk, breached, met, paused or none.")
     )
+    merged_into = serializers.IntegerField(
+        source="merged_into_id", read_only=True, allow_null=True,
+        help_text=_("A duplicate merged into another ticket: that ticket's id (it is closed); else null."),
+    )
 
     class Meta:
         model = Ticket
@@ -46,8 +50,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "affected_system", "occurring_since", "steps_to_reproduce", "impact",
             "callback_phone", "remote_session_id", "workaround", "fixed_in_release",
             "reported_at", "reaction_due_at", "resolution_due_at", "first_reaction_at",
-            "resolved_at", "closed_at", "sla_state", "next_reply_state", "next_reply_due_at", "created_at",
-            "updated_at",
+            "resolved_at", "closed_at", "sla_state", "next_reply_state", "next_reply_due_at", "merged_into",
+            "created_at", "updated_at",
         ]
         read_only_fields = fields
 

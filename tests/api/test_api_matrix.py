@@ -49,6 +49,12 @@ CASES = {
     "attachment download (Müller)": (
         "get", f"{mueller()}attachments/{DEMO_ATTACHMENT_ID}/download/", None, expect(MUELLER_READERS),
     ),
+    "tags (Müller)": ("get", f"{mueller()}tags/", None,
+                      expect({"agent", "manager", "admin"}, otherwise=404, customer=403, reader=403)),
+    "tag suggestions": ("get", "/api/v1/tags/", None, expect(AGENTS, otherwise=403)),
+    "macros (Müller)": ("get", f"{mueller()}macros/", None,
+                        expect({"agent", "manager", "admin"}, otherwise=404, customer=403, reader=403)),
+    "watchers (Müller)": ("get", f"{mueller()}watchers/", None, expect(MUELLER_READERS)),
     "own organisation": ("get", "/api/v1/organisation/", None, expect(SIGNED_IN)),
     "calendars": ("get", "/api/v1/calendars/", None, expect(SIGNED_IN)),
     "calendar (published)": ("get", "/api/v1/calendars/de-nrw-standard/", None, expect(SIGNED_IN)),

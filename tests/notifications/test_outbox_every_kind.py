@@ -140,6 +140,13 @@ def _chat_transcript(users, clock):
     chat_transcript_mail(chat=chat, side=CUSTOMER, now=clock.now)
 
 
+def _merged(users, clock):
+    from tickets.services import ticket_merge
+
+    main = file_ticket(users, clock)
+    ticket_merge(duplicate=_filed(users, clock), main=main, actor=users["agent"])
+
+
 # kind → what causes it
 CAUSES = {
     "ticket_confirmation": _filed,
@@ -150,6 +157,7 @@ CAUSES = {
     "ticket_resolved": _resolved,
     "ticket_assigned": _assigned,
     "ticket_fix_released": _fix_released,
+    "ticket_merged": _merged,
     "sla_escalation": _escalation,
     "sla_escalation_digest": _digest,
     "inbound_auto_answer": _auto_answer,

@@ -152,7 +152,18 @@ def test_ticket_lists_have_every_ticket_not_just_the_page(client, manager):
     client.force_login(manager)
     _response, rows = download(client, "breached")
     assert len(rows) == 61
-    assert rows[1][-1] == "2026-03-03 13:59"  # local time of the breach (the due instant)
+    assert rows[1][-2] == "2026-03-03 13:59"  # local time of the breach (the due instant)
+
+
+def test_ticket_lists_carry_the_agents_tags(client, manager):
+    organisation = OrganisationFactory()
+    first, second = (reacted(organisation, reported_at=berlin(2026, 3, 3, 9, minute), after=timedelta(hours=5),
+                             due_after=timedelta(hours=4), business_seconds=18000) for minute in (0, 1))
+    first.tags.set(["vpn", "Drucker"])
+    client.force_login(manager)
+    _response, rows = download(client, "breached")
+    assert rows[0][-1] == "Tags"
+    assert {row[0]: row[-1] for row in rows[1:]} == {first.reference: "Drucker, vpn", second.reference: ""}
 
 
 def test_headers_are_in_the_users_language(client, manager, data):

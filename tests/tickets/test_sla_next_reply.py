@@ -295,3 +295,38 @@ def test_a_next_reply_escalation_mail_has_a_subject_and_headline(filed, desk):
     assert context["subject"] == (f"[{filed.reference}] Answer to the customer overdue "
                                   f"(Monday, 23 November 2026, 16:00 CET): {filed.subject}")
     assert context["headline"].startswith(f"The customer of {filed.reference} waits for an answer")
+
+
+def _running_cycle(filed, desk, at):
+    """Reaction at 11:00, a customer message at 12:00: cycle 1 runs, due 16:00."""
+    say(filed, desk["agent"], berlin(23, 11), at)
+    return say(filed, desk["customer"], berlin(23, 12), at)
+
+
+def _duplicate_merged_at(filed, desk, at, instant):
+    customer = desk["customer"]
+    main = services.ticket_create(
+        organisation=customer.organisation, requester=customer, actor=customer, subject="Kasse hängt wieder",
+        description="Dieselbe Kasse.", category="fault", severity="severe", reported_at=berlin(23, 10),
+    ).ticket
+    at(instant)
+    services.ticket_merge(duplicate=filed, main=main, actor=desk["agent"])
+    filed.refresh_from_db()
+    return filed
+
+
+def test_a_merged_duplicates_overdue_cycle_is_breached_on_the_ticket_and_its_row(filed, desk, at):
+    _running_cycle(filed, desk, at)
+    duplicate = _duplicate_merged_at(filed, desk, at, berlin(23, 16, 30))
+    assert duplicate.next_reply_state == TargetState.BREACHED
+    row = NextReplyCycle.objects.get(ticket=duplicate)
+    assert (row.state, row.settled_at) == (TargetState.BREACHED, utc(berlin(23, 16, 30)))
+
+
+def test_a_merged_duplicates_cycle_not_yet_due_is_dropped_with_its_row(filed, desk, at):
+    _running_cycle(filed, desk, at)
+    duplicate = _duplicate_merged_at(filed, desk, at, berlin(23, 13))
+    assert duplicate.next_reply_state == "" and duplicate.next_reply_due_at is None
+    assert not NextReplyCycle.objects.filter(ticket=duplicate).exists()
+    escalation_scan(now=utc(berlin(24, 12)))
+    assert not Escalation.objects.filter(ticket=duplicate, target="next_reply").exists()

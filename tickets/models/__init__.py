@@ -1,9 +1,12 @@
 from .conversation import Attachment, Comment
 from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
+from .macros import Macro
 from .next_reply import NextReplyCycle
 from .routing import TeamRoute
+from .tags import TaggedTicket
 from .ticket import Ticket, TicketCounter
+from .watchers import TicketWatcher
 from .workspace import CannedReply, SavedView, TicketPresence
 
 __all__ = [
@@ -11,13 +14,16 @@ __all__ = [
     "CannedReply",
     "Comment",
     "EventCode",
+    "Macro",
     "NextReplyCycle",
     "SavedView",
+    "TaggedTicket",
     "TeamRoute",
     "Ticket",
     "TicketCounter",
     "TicketEvent",
     "TicketPresence",
+    "TicketWatcher",
     "TimeEntry",
     "WorkType",
 ]

@@ -27,6 +27,14 @@ class EventCode(models.TextChoices):
     EFFORT_LOGGED = "effort_logged", _("Time logged")
     EFFORT_CHANGED = "effort_changed", _("Time entry changed")
     EFFORT_DELETED = "effort_deleted", _("Time entry deleted")
+    MERGED_INTO = "merged_into", _("Merged into another ticket")
+    MERGED_FROM = "merged_from", _("Duplicate merged in")
+    SPLIT_OFF = "split_off", _("Comment split off into a new ticket")
+    SPLIT_FROM = "split_from", _("Split off from another ticket")
+    WATCHER_ADDED = "watcher_added", _("Watcher added")
+    WATCHER_REMOVED = "watcher_removed", _("Watcher removed")
+    TAGS_CHANGED = "tags_changed", _("Tags changed")
+    MACRO_APPLIED = "macro_applied", _("Macro applied")
 
 
 class TicketEvent(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
 
 from sla.choices import Category, Severity, SlaState, Status, TargetState
 from tickets.choices import Channel
@@ -158,6 +159,16 @@ class Ticket(models.Model):
         db_persist=True,
         verbose_name=_("queue position"),
     )
+
+    # A duplicate merged into another ticket (`tickets.services.merging`): closed, with this link.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="merged_tickets",
+    )
+
+    # The agents' free tags (`tickets.models.tags`, `tickets.services.tags`); customers never see them.
+    tags = TaggableManager(through="tickets.TaggedTicket", blank=True, verbose_name=_("tags"),
+                           help_text=_("The agents' labels, separated by commas."))
 
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, db_index=True)
     # A filing's idempotency key, scoped to who filed (`tickets.services.creation.filing_key`): a

@@ -46,6 +46,12 @@ def apply_status(*, ticket: Ticket, actor, new: str, reason: str = "", now=None)
         raise PermissionDenied(_("Your role does not allow this change."))
     now = now or timezone.now()
     reopening = old in transitions.REOPEN_FROM and new not in transitions.REOPEN_FROM
+    if old == Status.CLOSED and reopening and ticket.merged_into_id:
+        raise TransitionNotAllowed(
+            _("This ticket was merged into %(reference)s. Please continue there.")
+            % {"reference": ticket.merged_into.reference},
+            code="merged",
+        )
     if old == Status.CLOSED and reopening:
         days = settings.TICKET_REOPEN_DAYS
         if not transitions.reopen_window_open(ticket, now):

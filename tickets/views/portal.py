@@ -104,6 +104,14 @@ def _promise(ticket, user) -> dict:
     return {"kind": "pending", "text": _("The reaction deadline is shown here as soon as it has been set.")}
 
 
+def _watchers(ticket, user) -> dict:
+    """Customers: their colleagues who watch and who could (one query); agents: every watcher."""
+    if rules.sees_internal(user):
+        return {"watchers": [w.user for w in services.watchers_of(ticket=ticket, user=user)], "colleagues_to_add": []}
+    watching, addable = services.colleagues_for_page(ticket=ticket, user=user)
+    return {"watchers": watching, "colleagues_to_add": addable}
+
+
 def detail_context(request, ticket, reply_form=None) -> dict:
     user = request.user
     can_act = access.can_file_tickets(user)
@@ -128,7 +136,9 @@ def detail_context(request, ticket, reply_form=None) -> dict:
         "can_confirm": can_act and ticket.status == Status.RESOLVED,
         "can_close": can_act and transitions.is_allowed_for_customer(ticket.status, Status.CLOSED)
         and ticket.status != Status.RESOLVED,
-        "can_reopen": can_act and transitions.reopen_window_open(ticket, timezone.now()),
+        "can_reopen": can_act and not ticket.merged_into_id and transitions.reopen_window_open(ticket, timezone.now()),
+        **_watchers(ticket, user),
+        "may_manage_watchers": can_act,
         "reopen_days": settings.TICKET_REOPEN_DAYS,
         "support_partner": ticket.organisation.support_partner,
         "shows_internal": rules.sees_internal(user),

@@ -145,6 +145,15 @@ def queue_bulk(request):
         outcomes = services.tickets_bulk_assign(
             actor=request.user, ticket_ids=data["tickets"], assignee=data["assignee_user"], take_over=data["take_over"]
         )
+    elif data["action"] == BulkActionForm.ACTION_TAG:
+        try:
+            outcomes = services.tickets_bulk_tag(
+                actor=request.user, ticket_ids=data["tickets"], add=data["add_tags"], remove=data["remove_tags"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(back)
     else:
         outcomes = services.tickets_bulk_change_status(
             actor=request.user, ticket_ids=data["tickets"], status=data["status"]

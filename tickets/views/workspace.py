@@ -32,6 +32,7 @@ from tickets.forms_agent import (
     TimeEntryForm,
     WorkaroundForm,
 )
+from tickets.forms_desk import desk_forms
 from tickets.markdown import render_markdown
 from tickets.sla_clocks import format_business_time, sla_clocks_for
 from tickets.timeline import timeline_extra_items, timeline_for
@@ -69,6 +70,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         for reply in selectors_workspace.canned_replies_for(ticket=ticket, user=user)
     ]
     may_reply = rules.may_reply(user, ticket)
+    events = selectors.ticket_events_for_user(ticket=ticket, user=user)
     forms = {
         "reply_form": AgentReplyForm(initial={"idempotency_key": new_idempotency_key()}),
         "status_form": StatusForm(ticket=ticket),
@@ -80,6 +82,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id or "",
                                                       "expected": ticket.assignee_id or ""}),
         "effort_form": TimeEntryForm(),
+        **desk_forms(ticket, user, events=events),
     }
     forms.update(bound_forms)
     return {
@@ -87,7 +90,7 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "clocks": _clock_rows(ticket, now),
         "timeline": timeline_for(
             ticket=ticket,
-            events=selectors.ticket_events_for_user(ticket=ticket, user=user),
+            events=events,
             attachments=selectors.ticket_attachments_for_user(ticket=ticket, user=user),
             extra=timeline_extra_items(ticket=ticket),
         ),
@@ -108,6 +111,8 @@ def workspace_context(request, ticket, **bound_forms) -> dict:
         "flags": ticket_flags_for(ticket_ids=[ticket.pk]).get(ticket.pk, []),
         "presence_page": uuid.uuid4().hex,
         "sections": extensions.ticket_sections_for(request=request, ticket=ticket),
+        "watchers": (watchers := services.watchers_of(ticket=ticket, user=user)),
+        "following": any(watcher.user_id == user.pk for watcher in watchers),
         **forms,
     }
 

@@ -4,7 +4,7 @@ starts, and which shows it is alive in a heartbeat file (the compose health chec
 
 One at a time: with Redis as the broker, beat takes the lock `helpdesk:beat-lock:<queue>` (SET NX with a
 time to live, `BEAT_LOCK_TTL`) before it touches the schedule, and renews it on every tick (at
-most every `beat_max_loop_interval`, 5 s). A second beat waits for the lock and logs that it
+least three times per time to live). A second beat waits for the lock and logs that it
 stands by (once a minute); it takes over when the first one stops renewing. A beat that finds its
 lock taken by another (it stalled longer than the lock lives) exits, and its restart policy makes
 it the standby. With the filesystem broker of development there is one host and no lock.
@@ -42,6 +42,10 @@ class ScheduleUnread(DatabaseError):
 
 class LockLost(SystemExit):
     """Another beat holds the lock: exit (the restart policy makes this one the standby)."""
+
+
+def lock_ttl() -> float:
+    return float(getattr(settings, "BEAT_LOCK_TTL", 15))
 
 
 def heartbeat_path() -> Path:
@@ -115,8 +119,15 @@ class Scheduler(DatabaseScheduler):
 
     pause = staticmethod(time.sleep)  # between two attempts to read the schedule
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tick (and so renew the lock) at least three times per time to live: with ticks up to
+        # beat_max_loop_interval (5 s) apart, a shorter lock would lapse between two of them and
+        # let a standby take over from a healthy beat.
+        self.max_interval = min(self.max_interval, lock_ttl() / 3)
+
     def setup_schedule(self):
-        self.lock = BeatLock(self.app.conf.broker_url or "", float(getattr(settings, "BEAT_LOCK_TTL", 15)))
+        self.lock = BeatLock(self.app.conf.broker_url or "", lock_ttl())
         self._wait_for_lock()
         with_database(self._read_schedule, self.lock, sleep=self.pause)
         self._send_start_entries()

@@ -124,3 +124,13 @@ def test_an_entry_disabled_in_the_admin_does_not_keep_the_beat_waiting(transacti
     scheduler = scheduler_parts(app=app)
     assert "privacy-retention" not in scheduler.schedule
     assert "sla-escalation-scan" in scheduler.schedule
+
+
+def test_a_short_lock_is_renewed_often_enough_not_to_lapse_between_ticks(transactional_db, scheduler_parts,
+                                                                          settings):
+    from helpdesk.celery import app
+
+    settings.BEAT_LOCK_TTL = 4
+    assert scheduler_parts(app=app).max_interval <= 4 / 3
+    settings.BEAT_LOCK_TTL = 60
+    assert scheduler_parts(app=app).max_interval == 5  # django-celery-beat's own loop interval

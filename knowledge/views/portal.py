@@ -10,10 +10,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import access
 
@@ -137,15 +139,22 @@ def suggest(request):
 @require_POST
 @filers_only
 def solved(request):
-    """"This solved my problem": the filing ends here, without a ticket, and is counted."""
+    """"This solved my problem": the filing ends here, without a ticket, and is counted. The
+    button sits in the filing form, which htmx sends (it honours the button's formaction): an htmx
+    request is told to go to the next page itself, since a followed redirect would be swapped into
+    the form."""
     form = SolvedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("We could not record your answer. Please try again."))
-        return redirect("tickets:create")
+        return _go(request, reverse("tickets:create"))
     article = selectors.articles_readable_by(user=request.user).filter(slug=form.cleaned_data["solved_by"]).first()
     if article is None:
         raise Http404("no such article")
     services.filing_session_solved(token=form.cleaned_data["idempotency_key"], user=request.user,
                                    now=timezone.now(), article=article)
     messages.success(request, _("We are glad the article helped. No ticket was filed."))
-    return redirect("knowledge:article", slug=article.slug)
+    return _go(request, reverse("knowledge:article", kwargs={"slug": article.slug}))
+
+
+def _go(request, url: str):
+    return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)

@@ -47,7 +47,7 @@ def test_closed_desk_hides_the_widget_and_says_when_it_opens(client, desk, agent
         page = client.get(reverse("chat:portal"))
     content = page.content.decode()
     assert 'data-testid="chat-start-form"' not in content
-    assert "Chat is closed. It opens again on" in content and "Nov. 24, 2026, 9 a.m." in content
+    assert "Chat is closed. It opens again on" in content and "24 November 2026, 09:00" in content
     assert reverse("tickets:create") in content
 
 

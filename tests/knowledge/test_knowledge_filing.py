@@ -137,3 +137,16 @@ def test_filing_without_suggestions_records_no_session(client, world):
     })
     assert response.status_code == 302
     assert not FilingSession.objects.exists()
+
+
+def test_solved_from_the_htmx_filing_form_sends_the_browser_to_the_article(client, world, till):
+    """The filing form is sent by htmx, which honours the button's formaction: a followed redirect
+    would be swapped into the form, so the answer tells the browser where to go."""
+    client.force_login(world["people"]["mueller"])
+    response = client.post(reverse("knowledge:solved"), {"idempotency_key": TOKEN, "solved_by": till.slug},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("knowledge:article", kwargs={"slug": till.slug})
+    assert FilingSession.objects.get(token=TOKEN).outcome == FilingOutcome.SOLVED
+    broken = client.post(reverse("knowledge:solved"), {"idempotency_key": "", "solved_by": ""}, HTTP_HX_REQUEST="true")
+    assert broken["HX-Redirect"] == reverse("tickets:create")

@@ -123,6 +123,13 @@ def may_record_absence(actor, agent) -> bool:
     return Team.objects.filter(lead=actor, members=agent).exists()
 
 
+def may_configure_team(actor, team) -> bool:
+    """Switch a team's auto-assignment: its lead, and managers of the team's organisation."""
+    if not is_agent(actor) or team is None:
+        return False
+    return team.lead_id == actor.pk or (is_manager(actor) and actor.organisation_id == team.organisation_id)
+
+
 def absence_agents_for(actor) -> QuerySet[User]:
     """The people whose absences `actor` may record (see `may_record_absence`)."""
     if not is_agent(actor):

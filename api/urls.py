@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, sla, tickets
+from .views import absences, accounts, conversation, devices, sla, tickets
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ router = SimpleRouter()
 router.register("tickets", tickets.TicketViewSet, basename="ticket")
 router.register("calendars", sla.CalendarViewSet, basename="calendar")
 router.register("policies", sla.PolicyViewSet, basename="policy")
+router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 TICKET = "tickets/<str:reference>/"
 
@@ -24,6 +25,7 @@ urlpatterns = [
          name="attachment-detail"),
     path(f"{TICKET}attachments/<uuid:public_id>/download/", conversation.AttachmentDownloadView.as_view(),
          name="attachment-download"),
+    path("teams/<slug:slug>/auto-assignment/", absences.AutoAssignmentView.as_view(), name="team-auto-assignment"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

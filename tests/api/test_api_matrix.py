@@ -90,6 +90,19 @@ CASES = {
         lambda o: ({"file": SimpleUploadedFile("Prüfbericht.pdf", PDF, content_type="application/pdf")}, "multipart"),
         expect({"customer", "agent", "manager", "admin"}, ok_status=201, reader=403),
     ),
+    "absences": ("get", "/api/v1/absences/", None, expect(AGENTS, otherwise=403)),
+    "record one's own absence": (
+        "post", "/api/v1/absences/", lambda o: ({"starts_on": "2026-12-28", "ends_on": "2026-12-30"}, "json"),
+        expect(AGENTS, ok_status=201, otherwise=403),
+    ),
+    "auto-assignment of de-1st-level": (
+        "get", "/api/v1/teams/de-1st-level/auto-assignment/", None,
+        expect({"agent", "manager", "admin"}, otherwise=403, partner_agent=404),
+    ),
+    "switch the auto-assignment of de-1st-level": (
+        "patch", "/api/v1/teams/de-1st-level/auto-assignment/", lambda o: ({"auto_assign": True}, "json"),
+        expect({"manager", "admin"}, otherwise=403, partner_agent=404),
+    ),
 }
 
 

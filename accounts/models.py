@@ -180,11 +180,13 @@ class Absence(models.Model):
         ordering = ["starts_on", "pk"]
         indexes = [models.Index(fields=["agent", "ends_on"], name="absence_agent_ends_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.agent} {self.starts_on}–{self.ends_on}"
+        return f"{self.agent} {self.starts_on} - {self.ends_on}"
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -206,3 +208,6 @@ class AssignmentTurn(models.Model):
         verbose_name = _("assignment turn")
         verbose_name_plural = _("assignment turns")
         constraints = [models.UniqueConstraint(fields=["team", "agent"], name="assignment_turn_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.agent_id} {self.turn}"

@@ -35,7 +35,8 @@ TODAY = date(2026, 12, 8)
 def desk():
     vendor = VendorFactory()
     lead = AgentFactory(organisation=vendor, first_name="Lea", last_name="Lead")
-    anna, ben, cem = (AgentFactory(organisation=vendor, first_name=n, last_name="Agent") for n in ("Anna", "Ben", "Cem"))
+    anna, ben, cem = (AgentFactory(organisation=vendor, first_name=n, last_name="Agent")
+                      for n in ("Anna", "Ben", "Cem"))
     team = TeamFactory(organisation=vendor, auto_assign=True, lead=lead)
     team.members.set([anna, ben, cem])
     customer = OrganisationFactory()
@@ -118,7 +119,8 @@ def test_reassigning_hands_each_ticket_to_the_fairest_colleague(desk):
     assert event.actor == desk["lead"] and event.payload["auto"]["reason"] == "absence"
     with translation.override("en"):
         assert describe(event, "Lea Lead") == (
-            "Reassigned automatically to Cem Agent because Anna Agent is absent: lowest load 0 among 2 available agents."
+            "Reassigned automatically to Cem Agent because Anna Agent is absent: "
+            "lowest load 0 among 2 available agents."
         )
 
 

@@ -187,7 +187,7 @@ def test_two_tickets_at_once_go_to_two_agents():
         try:
             barrier.wait()
             TicketFactory(requester=contact, organisation=customer)
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -23,7 +23,6 @@ from . import auto_assignment
 from ._common import event_write, lock, team_ref, user_ref
 
 
-
 def _require(actor, agent) -> None:
     if not access.may_record_absence(actor, agent):
         raise PermissionDenied(_("You may not record absences of this person."))
@@ -85,7 +84,8 @@ def _tell_leads(absence: Absence, *, now: datetime) -> int:
     count = open_tickets_of(absence.agent).count()
     if not count:
         return 0
-    leads = {team.lead for team in Team.objects.filter(members=absence.agent, lead__isnull=False).select_related("lead")}
+    teams = Team.objects.filter(members=absence.agent, lead__isnull=False).select_related("lead")
+    leads = {team.lead for team in teams}
     told = 0
     for lead in leads:
         if lead.pk == absence.agent_id or not lead.is_active:

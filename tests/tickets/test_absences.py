@@ -188,3 +188,15 @@ def test_others_cannot_open_or_remove_an_absence(client, desk):
     client.force_login(desk["anna"])
     assert client.post(reverse("tickets:absence_delete", kwargs={"pk": absence.pk})).status_code == 302
     assert not Absence.objects.exists()
+
+
+def test_erasing_a_person_removes_their_absences_and_the_export_lists_them(desk):
+    from privacy.selectors import person_data
+    from privacy.services import person_erase
+    from tests.factories import AdminFactory
+
+    _record(desk, desk["anna"], desk["anna"], kind=Absence.Kind.SICK, note="Grippe")
+    assert [a["kind"] for a in person_data(person=desk["anna"])["absences"]] == ["sick"]
+    admin = AdminFactory(organisation=desk["vendor"])
+    person_erase(person=desk["anna"], actor=admin, reason="Antrag", confirmation=desk["anna"].username, now=NOW)
+    assert not Absence.objects.exists()

@@ -1,6 +1,8 @@
-"""The bell's notification of an agent who goes absent with open tickets (written by
-`tickets.services.absence`), shown in the reader's language."""
+"""The notice of an agent who goes absent with open tickets (written by
+`tickets.services.absence`): in the bell and by mail, in the reader's language."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
@@ -15,7 +17,7 @@ def _day(value) -> str:
     return date_format(parsed, "SHORT_DATE_FORMAT") if parsed else ""
 
 
-def show(payload: dict, reader) -> Shown:
+def _text(payload: dict) -> str:
     values = {
         "agent": (payload.get("agent") or {}).get("name", ""),
         "count": payload.get("open", 0),
@@ -27,7 +29,19 @@ def show(payload: dict, reader) -> Shown:
         "%(agent)s is absent from %(start)s to %(end)s with %(count)s open tickets: reassign them under Absences.",
         values["count"],
     ) % values
-    return Shown(text, "person-dash", "warning")
+    return text
 
 
-KIND = Kind(code=ABSENT_WITH_OPEN_TICKETS, show=show)
+def show(payload: dict, reader) -> Shown:
+    return Shown(_text(payload), "person-dash", "warning")
+
+
+def mail_context(mail) -> dict:
+    payload = mail.payload or {}
+    url = reverse("tickets:absence_reassign", kwargs={"pk": payload.get("absence", 0)})
+    return {"headline": _text(payload), "agent": (payload.get("agent") or {}).get("name", ""),
+            "url": settings.SITE_URL + url}
+
+
+KIND = Kind(code=ABSENT_WITH_OPEN_TICKETS, show=show, mail_context=mail_context,
+            mail_templates="tickets/email/agent_absent_open_tickets")

@@ -115,6 +115,16 @@ def _password_reset(users, clock):
     form.save(domain_override="ignored")
 
 
+def _agent_absent(users, clock):
+    from datetime import date
+
+    from tickets.services import absence_record, ticket_assign
+
+    ticket_assign(ticket=file_ticket(users, clock), actor=users["manager"], assignee=users["agent"])
+    absence_record(actor=users["agent"], agent=users["agent"], starts_on=date(2026, 12, 2),
+                   ends_on=date(2026, 12, 4), now=clock.now)  # the lead of de-1st-level is the manager
+
+
 # kind → what causes it
 CAUSES = {
     "ticket_confirmation": _filed,
@@ -128,6 +138,7 @@ CAUSES = {
     "sla_escalation_digest": _digest,
     "inbound_auto_answer": _auto_answer,
     "password_reset": _password_reset,
+    "agent_absent_open_tickets": _agent_absent,
 }
 
 

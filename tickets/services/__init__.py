@@ -9,6 +9,7 @@ a device, an e-mail gateway)."""
 from tickets.errors import IdempotencyConflict
 
 from ._common import UNSET
+from .absence import Reassigned, absence_delete, absence_record, tickets_reassign_from_absent
 from .assignment import ticket_assign
 from .claiming import (
     AlreadyTaken,
@@ -48,6 +49,9 @@ __all__ = [
     "Commented",
     "Filed",
     "IdempotencyConflict",
+    "Reassigned",
+    "absence_delete",
+    "absence_record",
     "attachment_add",
     "canned_reply_save",
     "comment_add",
@@ -71,6 +75,7 @@ __all__ = [
     "ticket_update",
     "tickets_bulk_assign",
     "tickets_bulk_change_status",
+    "tickets_reassign_from_absent",
     "time_entry_add",
     "time_entry_change",
     "time_entry_delete",

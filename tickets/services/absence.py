@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Absence, Team
-from notifications.services import notification_create
+from notifications.models import OutboxMail
+from notifications.services import notification_create, outbox_mails_add
 from sla.choices import OPEN_STATUSES
 from tickets.absence_kinds import ABSENT_WITH_OPEN_TICKETS
 from tickets.models import EventCode, Ticket
@@ -57,22 +58,6 @@ def absence_record(
     return absence
 
 
-def absence_change(
-    *, actor, absence: Absence, starts_on: date, ends_on: date, kind: str, note: str = "",
-    now: datetime | None = None,
-) -> Absence:
-    _require(actor, absence.agent)
-    _check_dates(starts_on, ends_on)
-    if kind not in Absence.Kind.values:
-        raise ValidationError({"kind": _("Choose a kind of absence.")})
-    with transaction.atomic():
-        absence = Absence.objects.select_for_update().get(pk=absence.pk)
-        absence.starts_on, absence.ends_on, absence.kind, absence.note = starts_on, ends_on, kind, note.strip()
-        absence.save(update_fields=["starts_on", "ends_on", "kind", "note"])
-        _tell_leads(absence, now=now or timezone.now())
-    return absence
-
-
 def absence_delete(*, actor, absence: Absence) -> None:
     _require(actor, absence.agent)
     absence.delete()
@@ -86,17 +71,18 @@ def _tell_leads(absence: Absence, *, now: datetime) -> int:
         return 0
     teams = Team.objects.filter(members=absence.agent, lead__isnull=False).select_related("lead")
     leads = {team.lead for team in teams}
-    told = 0
-    for lead in leads:
-        if lead.pk == absence.agent_id or not lead.is_active:
-            continue
-        notification_create(
-            recipient=lead, kind=ABSENT_WITH_OPEN_TICKETS, now=now,
-            payload={"absence": absence.pk, "agent": user_ref(absence.agent), "open": count,
-                     "starts_on": absence.starts_on, "ends_on": absence.ends_on},
-        )
-        told += 1
-    return told
+    payload = {"absence": absence.pk, "agent": user_ref(absence.agent), "open": count,
+               "starts_on": absence.starts_on.isoformat(), "ends_on": absence.ends_on.isoformat()}
+    told = [lead for lead in leads if lead.pk != absence.agent_id and lead.is_active]
+    for lead in told:
+        notification_create(recipient=lead, kind=ABSENT_WITH_OPEN_TICKETS, now=now, payload=payload)
+    stamp = f"{absence.starts_on:%Y%m%d}-{absence.ends_on:%Y%m%d}-{count}"
+    outbox_mails_add(now=now, mails=[
+        OutboxMail(key=f"agent-absent:{absence.pk}:{stamp}:{lead.pk}", recipient=lead,
+                   kind=ABSENT_WITH_OPEN_TICKETS, payload=payload)
+        for lead in told if lead.email
+    ])
+    return len(told)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ urlpatterns = [
          name="attachment-detail"),
     path(f"{TICKET}attachments/<uuid:public_id>/download/", conversation.AttachmentDownloadView.as_view(),
          name="attachment-download"),
-    path("teams/<slug:slug>/auto-assignment/", absences.AutoAssignmentView.as_view(), name="team-auto-assignment"),
+    path("teams/<str:slug>/auto-assignment/", absences.AutoAssignmentView.as_view(), name="team-auto-assignment"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

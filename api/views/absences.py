@@ -43,7 +43,13 @@ class AbsenceViewSet(AgentsOnlyMixin, mixins.ListModelMixin, mixins.RetrieveMode
                      viewsets.GenericViewSet):
     serializer_class = AbsenceSerializer
     pagination_class = None
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = r"[^/]+"  # anything: a malformed id is a JSON 404 here, never the catch-all's page
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+            raise exceptions.NotFound(_("Not found, or you may not see it."))
+        return super().get_object()
 
     def get_queryset(self):
         return (

@@ -96,3 +96,10 @@ def test_the_schema_describes_both(desk):
     setting = paths["/api/v1/teams/{slug}/auto-assignment/"]
     assert {"get", "patch"} <= set(setting)
     assert {"400", "403", "404", "422"} <= set(paths[ABSENCES]["post"]["responses"])
+
+
+@pytest.mark.parametrize("path", [f"{ABSENCES}abc/", f"{ABSENCES}{'9' * 30}/", "/api/v1/teams/kö ln/auto-assignment/"])
+def test_a_malformed_address_is_a_json_404_for_every_method(desk, path):
+    client = _client(desk["lead"])
+    for response in (client.get(path), client.delete(path), client.patch(path, {"auto_assign": True}, format="json")):
+        assert response.status_code in (404, 405) and response["Content-Type"].startswith("application/json")

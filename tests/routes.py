@@ -94,6 +94,7 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:absences": ({}, only(AGENTS)),
     "tickets:absence_delete": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
     "tickets:absence_reassign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_FOUND)}),
+    "tickets:team_auto_assign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
     "tickets:queue_bulk": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_save": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_delete": ({"pk": 1}, everyone(NOT_ALLOWED)),

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.models import Absence, Team
+from accounts.models import Absence
 from api.errors import RuleRefusal
 from api.serializers.absences import (
     AbsenceCreateSerializer,
@@ -19,6 +18,7 @@ from api.serializers.absences import (
     AutoAssignmentUpdateSerializer,
 )
 from tickets.services import absence as absence_services
+from tickets.services import auto_assignment
 
 from .base import PersonApiMixin
 
@@ -107,8 +107,6 @@ class AutoAssignmentView(AgentsOnlyMixin, generics.GenericAPIView):
             raise exceptions.PermissionDenied(_("Only the team lead and managers may change this."))
         body = AutoAssignmentUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            team = Team.objects.select_for_update().get(pk=team.pk)
-            team.auto_assign = body.validated_data["auto_assign"]
-            team.save(update_fields=["auto_assign"])
+        team = auto_assignment.team_auto_assign_set(actor=request.user, team=team,
+                                                    enabled=body.validated_data["auto_assign"])
         return Response(AutoAssignmentSerializer(team).data)

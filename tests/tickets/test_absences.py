@@ -200,3 +200,20 @@ def test_erasing_a_person_removes_their_absences_and_the_export_lists_them(desk)
     admin = AdminFactory(organisation=desk["vendor"])
     person_erase(person=desk["anna"], actor=admin, reason="Antrag", confirmation=desk["anna"].username, now=NOW)
     assert not Absence.objects.exists()
+
+
+def test_the_lead_switches_the_team_s_auto_assignment_on_the_page_and_an_agent_cannot(client, desk):
+    url = reverse("tickets:team_auto_assign", kwargs={"pk": desk["team"].pk})
+    client.force_login(desk["anna"])
+    assert desk["team"].name not in client.get(reverse("tickets:absences")).content.decode()
+    assert client.post(url, {}).status_code == 403
+    desk["team"].refresh_from_db()
+    assert desk["team"].auto_assign is True
+    client.force_login(desk["lead"])
+    assert desk["team"].name in client.get(reverse("tickets:absences")).content.decode()
+    assert client.post(url, {}).status_code == 302
+    desk["team"].refresh_from_db()
+    assert desk["team"].auto_assign is False
+    client.post(url, {"auto_assign": "on"})
+    desk["team"].refresh_from_db()
+    assert desk["team"].auto_assign is True

@@ -20,8 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Absence, AssignmentTurn, Team
@@ -110,3 +113,16 @@ def pick(*, team: Team, organisation_id: int, now: datetime, exclude=()) -> Choi
         last = AssignmentTurn.objects.filter(team=team).aggregate(last=Max("turn"))["last"] or 0
         AssignmentTurn.objects.update_or_create(team=team, agent=choice.agent, defaults={"turn": last + 1})
     return choice
+
+
+def team_auto_assign_set(*, actor, team: Team, enabled: bool) -> Team:
+    """Switch a team's auto-assignment: its lead and the managers of its organisation
+    (`access.may_configure_team`)."""
+    if not access.may_configure_team(actor, team):
+        raise PermissionDenied(_("Only the team lead and managers may change this."))
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        if locked.auto_assign != enabled:
+            locked.auto_assign = enabled
+            locked.save(update_fields=["auto_assign"])
+    return locked

@@ -16,6 +16,7 @@ from accounts.models import Absence
 from tickets.forms_absence import AbsenceForm
 from tickets.selectors import tickets_visible_to
 from tickets.services import absence as absence_services
+from tickets.services import auto_assignment
 
 from .queue import agents_only
 
@@ -44,7 +45,24 @@ def absence_list(request):
     return render(request, "tickets/agent/absences.html", {
         "form": form,
         "absences": _absences_for(request.user),
+        "teams": _configurable_teams(request.user),
     }, status=400 if form.errors else 200)
+
+
+def _configurable_teams(user) -> list:
+    return [team for team in access.teams_for(user).select_related("lead") if access.may_configure_team(user, team)]
+
+
+@agents_only
+@require_POST
+def team_auto_assign(request, pk: int):
+    """Switch a team's auto-assignment (its lead and managers) from the absences page."""
+    team = get_object_or_404(access.teams_for(request.user), pk=pk)
+    enabled = request.POST.get("auto_assign") == "on"
+    auto_assignment.team_auto_assign_set(actor=request.user, team=team, enabled=enabled)
+    messages.success(request, (_("%(team)s now assigns new tickets automatically.") if enabled else
+                               _("%(team)s no longer assigns new tickets automatically.")) % {"team": team.name})
+    return redirect("tickets:absences")
 
 
 def _absence_for(request, pk: int) -> Absence:

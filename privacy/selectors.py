@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.db.models import Q, QuerySet
 
 from accounts import access
-from accounts.models import User
+from accounts.models import Absence, User
 from notifications.models import Notification, NotificationSettings
 from tickets.models import Attachment, Comment, SavedView, Ticket, TimeEntry
 
@@ -140,6 +140,10 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         {"name": v.name, "filters": v.query, "created_at": v.created_at}
         for v in SavedView.objects.filter(owner=person).order_by("pk")
     ]
+    absences = [
+        {"from": a.starts_on, "until": a.ends_on, "kind": a.kind, "note": a.note, "recorded_at": a.created_at}
+        for a in Absence.objects.filter(agent=person).order_by("pk")
+    ]
     return {
         "profile": profile,
         "tickets": tickets,
@@ -149,4 +153,5 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         "notifications": notifications,
         "notification_settings": notification_settings,
         "saved_views": saved_views,
+        "absences": absences,
     }

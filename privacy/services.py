@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Team, User
+from accounts.models import Absence, AssignmentTurn, Team, User
 from notifications.models import Notification, NotificationSettings, OutboxMail
 from sla.choices import Status
 from tickets.models import Attachment, Comment, EventCode, SavedView, Ticket, TicketEvent, TicketPresence, TimeEntry
@@ -185,6 +185,8 @@ def person_erase(*, person: User, actor, reason: str, confirmation: str, now: da
             "saved_views": SavedView.objects.filter(owner=locked).delete()[0],
         }
         TicketPresence.objects.filter(user=locked).delete()
+        Absence.objects.filter(agent=locked).delete()  # sick days are health data
+        AssignmentTurn.objects.filter(agent=locked).delete()
         locked.teams.clear()
         Team.objects.filter(lead=locked).update(lead=None)
 

@@ -96,6 +96,11 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     # so it tells nothing about the ticket); a reseller's agent gets a 404 for a ticket of a customer
     # its reseller does not support (Müller's). Actions are POST only.
     "tickets:queue": ({}, only(AGENTS)),
+    # Absences: agents record their own (leads and managers their people's); no demo absence exists.
+    "tickets:absences": ({}, only(AGENTS)),
+    "tickets:absence_delete": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
+    "tickets:absence_reassign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_FOUND)}),
+    "tickets:team_auto_assign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
     "tickets:queue_bulk": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_save": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_delete": ({"pk": 1}, everyone(NOT_ALLOWED)),

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from sla.choices import Severity, Status
 from tickets.choices import Channel
@@ -84,6 +84,28 @@ def _assignment(ref: dict) -> str:
     return _person(ref.get("assignee"))
 
 
+def _automatic(p: dict) -> str:
+    """Why auto-assignment chose this agent (`tickets.services.auto_assignment`)."""
+    auto = p["auto"]
+    values = {
+        "person": _person((p.get("new") or {}).get("assignee")),
+        "load": auto.get("load", 0),
+        "available": auto.get("available", 0),
+        "absent": auto.get("absent", 0),
+    }
+    if auto.get("reason") == "absence":
+        values["absent_agent"] = _person(auto.get("instead_of"))
+        text = _("Reassigned automatically to %(person)s because %(absent_agent)s is absent: lowest load "
+                 "%(load)s among %(available)s available agents.") % values
+    else:
+        text = _("Assigned automatically to %(person)s: lowest load %(load)s among %(available)s available "
+                 "agents.") % values
+    if values["absent"]:
+        text += " " + ngettext("%(absent)s absent agent skipped.", "%(absent)s absent agents skipped.",
+                               values["absent"]) % values
+    return text
+
+
 def describe(event: TicketEvent, actor: str) -> str:
     """One sentence for one event, in the active language."""
     p = event.payload or {}
@@ -111,6 +133,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _deadlines_moved(
             _("%(actor)s changed the severity from “%(old)s” to “%(new)s”.") % values, p.get("deadlines")
         )
+    if event.code == EventCode.ASSIGNED and p.get("auto"):
+        return _automatic(p)
     if event.code == EventCode.ASSIGNED:
         values |= {"old": _assignment(p.get("old", {})), "new": _assignment(p.get("new", {}))}
         return _("%(actor)s changed the assignment from %(old)s to %(new)s.") % values

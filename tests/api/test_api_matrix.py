@@ -122,6 +122,19 @@ CASES = {
         "post", "/api/v1/releases/", lambda o: ({"product": "kasse", "version": "5.0", "notes_de": "Neu"}, "json"),
         expect({"manager"}, ok_status=201, otherwise=403, admin=422),  # the admin's is a second 5.0
     ),
+    "absences": ("get", "/api/v1/absences/", None, expect(AGENTS, otherwise=403)),
+    "record one's own absence": (
+        "post", "/api/v1/absences/", lambda o: ({"starts_on": "2026-12-28", "ends_on": "2026-12-30"}, "json"),
+        expect(AGENTS, ok_status=201, otherwise=403),
+    ),
+    "auto-assignment of de-1st-level": (
+        "get", "/api/v1/teams/de-1st-level/auto-assignment/", None,
+        expect({"agent", "manager", "admin"}, otherwise=403, partner_agent=404),
+    ),
+    "switch the auto-assignment of de-1st-level": (
+        "patch", "/api/v1/teams/de-1st-level/auto-assignment/", lambda o: ({"auto_assign": True}, "json"),
+        expect({"manager", "admin"}, otherwise=403, partner_agent=404),
+    ),
 }
 
 

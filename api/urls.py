@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, sla, tickets
+from .views import accounts, conversation, devices, satisfaction, sla, tickets
 
 app_name = "api"
 
@@ -24,6 +24,7 @@ urlpatterns = [
          name="attachment-detail"),
     path(f"{TICKET}attachments/<uuid:public_id>/download/", conversation.AttachmentDownloadView.as_view(),
          name="attachment-download"),
+    path(f"{TICKET}satisfaction/", satisfaction.SatisfactionView.as_view(), name="satisfaction"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
         from notifications.preferences import topic_register
         from sla import signals
 
-        from . import demo, demo_history, demo_workspace, notifications, tasks
+        from . import demo, demo_history, demo_workspace, notifications, satisfaction, tasks
 
         demo_step_register(demo.seed)
         demo_step_register(demo_workspace.seed)
@@ -20,6 +20,7 @@ class TicketsConfig(AppConfig):
         # Ticket mail: its kinds (templates, context) and the settings that choose who gets it.
         for kind in notifications.KINDS:
             kind_register(kind)
+        kind_register(satisfaction.KIND)  # the satisfaction survey's mail
         for topic in notifications.TOPICS:
             topic_register(topic)
 

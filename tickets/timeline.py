@@ -33,6 +33,7 @@ ICONS = {
     EventCode.EFFORT_LOGGED: "clock-history",
     EventCode.EFFORT_CHANGED: "pencil",
     EventCode.EFFORT_DELETED: "trash",
+    EventCode.SATISFACTION_RATED: "star",
 }
 
 
@@ -117,6 +118,11 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _("%(actor)s accepted the paid out-of-hours service.") % values
     if event.code in (EventCode.EFFORT_LOGGED, EventCode.EFFORT_CHANGED, EventCode.EFFORT_DELETED):
         return _effort(event.code, p, values)
+    if event.code == EventCode.SATISFACTION_RATED:
+        text = _("%(actor)s rated the support %(rating)s of 5.") % {**values, "rating": p.get("rating")}
+        if p.get("comment"):
+            text += " " + _("Comment: “%(comment)s”") % {"comment": p["comment"]}
+        return text
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:

@@ -3,6 +3,7 @@ from .effort import TimeEntry, WorkType
 from .history import EventCode, TicketEvent
 from .next_reply import NextReplyCycle
 from .routing import TeamRoute
+from .satisfaction import SatisfactionSurvey
 from .ticket import Ticket, TicketCounter
 from .workspace import CannedReply, SavedView, TicketPresence
 
@@ -12,6 +13,7 @@ __all__ = [
     "Comment",
     "EventCode",
     "NextReplyCycle",
+    "SatisfactionSurvey",
     "SavedView",
     "TeamRoute",
     "Ticket",

@@ -26,6 +26,7 @@ class EventCode(models.TextChoices):
     EFFORT_LOGGED = "effort_logged", _("Time logged")
     EFFORT_CHANGED = "effort_changed", _("Time entry changed")
     EFFORT_DELETED = "effort_deleted", _("Time entry deleted")
+    SATISFACTION_RATED = "satisfaction_rated", _("Satisfaction rated")
 
 
 class TicketEvent(models.Model):

@@ -46,6 +46,12 @@ CASES = {
     "attachment download (Müller)": (
         "get", f"{mueller()}attachments/{DEMO_ATTACHMENT_ID}/download/", None, expect(MUELLER_READERS),
     ),
+    # Müller's first demo ticket is not resolved: no survey yet (tests/api/test_api_satisfaction.py
+    # has the resolved case).
+    "satisfaction (Müller, not asked)": ("get", f"{mueller()}satisfaction/", None, expect(set())),
+    "answer satisfaction (Müller, not asked)": (
+        "post", f"{mueller()}satisfaction/", lambda o: ({"rating": 5}, "json"), expect(MUELLER_READERS, ok_status=422),
+    ),
     "own organisation": ("get", "/api/v1/organisation/", None, expect(SIGNED_IN)),
     "calendars": ("get", "/api/v1/calendars/", None, expect(SIGNED_IN)),
     "calendar (published)": ("get", "/api/v1/calendars/de-nrw-standard/", None, expect(SIGNED_IN)),

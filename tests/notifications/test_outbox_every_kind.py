@@ -123,6 +123,7 @@ CAUSES = {
     "ticket_customer_reply": _customer_reply,
     "ticket_workaround": _workaround,
     "ticket_resolved": _resolved,
+    "ticket_satisfaction_survey": _resolved,  # the survey is asked at the first resolution
     "ticket_assigned": _assigned,
     "sla_escalation": _escalation,
     "sla_escalation_digest": _digest,

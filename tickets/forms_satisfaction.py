@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from tickets.limits import COMMENT_MAX_LENGTH
 
 RATING_CHOICES = [
-    (1, _("1 – very dissatisfied")),
-    (2, _("2 – dissatisfied")),
-    (3, _("3 – neutral")),
-    (4, _("4 – satisfied")),
-    (5, _("5 – very satisfied")),
+    (1, _("1 – very dissatisfied")),  # noqa: RUF001 (a dash in the label)
+    (2, _("2 – dissatisfied")),  # noqa: RUF001 (a dash in the label)
+    (3, _("3 – neutral")),  # noqa: RUF001 (a dash in the label)
+    (4, _("4 – satisfied")),  # noqa: RUF001 (a dash in the label)
+    (5, _("5 – very satisfied")),  # noqa: RUF001 (a dash in the label)
 ]
 
 

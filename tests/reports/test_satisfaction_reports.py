@@ -27,7 +27,10 @@ from tickets.services.satisfaction import survey_answer
 pytestmark = pytest.mark.django_db
 
 
-def rated(*, agent, team, rating, comment="", organisation=None, at=berlin(2026, 3, 10, 12, 0)):
+MARCH_10 = berlin(2026, 3, 10, 12, 0)
+
+
+def rated(*, agent, team, rating, comment="", organisation=None, at=MARCH_10):
     requester = ContactFactory(organisation=organisation or OrganisationFactory())
     with clock(at):
         ticket = TicketFactory(requester=requester)
@@ -62,7 +65,7 @@ def test_score_count_average_and_share_by_team_and_agent(people):
 
 
 def test_the_filters_and_the_readers_access_narrow_the_score(people):
-    team_a, team_b, anja, bert = people
+    team_a, team_b, anja, _bert = people
     reseller = ResellerFactory()
     supported = OrganisationFactory(support_partner=reseller)
     rated(agent=anja, team=team_a, rating=5)

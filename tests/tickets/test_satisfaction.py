@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from notifications.models import NotificationSettings, OutboxMail
 from sla.choices import Status
+from tests.factories import AgentFactory, ContactFactory, TeamFactory, TicketFactory
 from tickets import services
 from tickets.errors import TicketRuleError
 from tickets.models import EventCode, SatisfactionSurvey
 from tickets.satisfaction import mail_context, survey_link
 from tickets.services.satisfaction import SURVEY_KIND, TOKEN_SALT, survey_answer, survey_token
 from tickets.timeline import timeline_for
-from tests.factories import AgentFactory, ContactFactory, TeamFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
 

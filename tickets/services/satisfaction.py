@@ -25,7 +25,7 @@ from tickets.notifications import TOPIC_STATUS
 from ._common import event_write, lock
 
 SURVEY_KIND = "ticket_satisfaction_survey"
-TOKEN_SALT = "tickets.satisfaction.survey"
+TOKEN_SALT = "tickets.satisfaction.survey"  # noqa: S105 (a signing salt, not a secret)
 
 
 def survey_mail_key(survey_id: int) -> str:
@@ -103,7 +103,7 @@ def survey_answer(*, ticket: Ticket, actor, rating, comment: str = "", via_link:
     """Record the requester's answer once; writes a history entry ("rated 4 of 5") in the same
     transaction. `actor` is the requester (for a signed link: the survey's requester,
     `via_link=True`). Refuses: another person (PermissionDenied), no survey or a closed one, a
-    second answer (TicketRuleError), a rating outside 1–5 or an overlong comment (ValidationError)."""
+    second answer (TicketRuleError), a rating outside 1 to 5 or an overlong comment (ValidationError)."""
     value, comment = _clean(rating, comment)
     now = now or timezone.now()
     with transaction.atomic():

@@ -91,6 +91,7 @@ def test_the_mail_carries_a_link_that_answers_without_signing_in(resolved, reque
     assert (survey.rating, survey.comment) == (5, "Schnell und freundlich")
     event = resolved.events.get(code=EventCode.SATISFACTION_RATED)
     assert event.actor == requester and event.payload == {"rating": 5, "comment": "Schnell und freundlich"}
+    assert not event.is_public  # the agents' history, not the requester's colleagues' 
     # The link again: the answer stands, a second one is refused.
     assert "already rated" in client.get(path).content.decode()
     again = client.post(path, {"rating": "1"})
@@ -134,6 +135,12 @@ def test_the_portal_asks_the_requester_and_shows_the_answer_to_agents(resolved, 
     done = client.post(reverse("tickets:satisfaction", kwargs={"reference": resolved.reference}),
                        {"rating": "4", "comment": "Gut"})
     assert done.status_code == 302
+    assert "Rated 4 of 5." in client.get(reverse("tickets:detail", kwargs={"reference": resolved.reference})
+                                         ).content.decode()
+    colleague = ContactFactory(organisation=requester.organisation, language="en")
+    client.force_login(colleague)
+    assert "rated the support" not in client.get(
+        reverse("tickets:detail", kwargs={"reference": resolved.reference})).content.decode()
     client.force_login(agent)
     workspace = client.get(reverse("tickets:workspace", kwargs={"reference": resolved.reference}))
     assert "rated the support 4 of 5" in workspace.content.decode()

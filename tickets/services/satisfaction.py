@@ -125,6 +125,8 @@ def survey_answer(*, ticket: Ticket, actor, rating, comment: str = "", via_link:
                                   code="survey_closed")
         survey.rating, survey.comment, survey.answered_at = value, comment, now
         survey.save(update_fields=["rating", "comment", "answered_at"])
+        # Internal: the requester's feedback to the support, not for their colleagues (who read the
+        # ticket's history); the requester sees their answer in the survey's box on the page.
         event_write(ticket=locked, code=EventCode.SATISFACTION_RATED, actor=actor,
-                    payload={"rating": value, "comment": comment})
+                    payload={"rating": value, "comment": comment}, is_public=False)
     return survey

@@ -91,7 +91,7 @@ def test_the_mail_carries_a_link_that_answers_without_signing_in(resolved, reque
     assert (survey.rating, survey.comment) == (5, "Schnell und freundlich")
     event = resolved.events.get(code=EventCode.SATISFACTION_RATED)
     assert event.actor == requester and event.payload == {"rating": 5, "comment": "Schnell und freundlich"}
-    assert not event.is_public  # the agents' history, not the requester's colleagues' 
+    assert not event.is_public  # the agents' history, not the requester's colleagues'
     # The link again: the answer stands, a second one is refused.
     assert "already rated" in client.get(path).content.decode()
     again = client.post(path, {"rating": "1"})

@@ -135,6 +135,10 @@ def test_the_portal_asks_the_requester_and_shows_the_answer_to_agents(resolved, 
     done = client.post(reverse("tickets:satisfaction", kwargs={"reference": resolved.reference}),
                        {"rating": "4", "comment": "Gut"})
     assert done.status_code == 302
+    again = client.post(reverse("tickets:satisfaction", kwargs={"reference": resolved.reference}),
+                        {"rating": "1"}, follow=True)
+    assert "already rated" in again.content.decode()
+    assert SatisfactionSurvey.objects.get(ticket=resolved).rating == 4
     assert "Rated 4 of 5." in client.get(reverse("tickets:detail", kwargs={"reference": resolved.reference})
                                          ).content.decode()
     colleague = ContactFactory(organisation=requester.organisation, language="en")

@@ -41,13 +41,13 @@ def _answer(form, *, ticket, actor, via_link: bool) -> bool:
 def survey_answer_portal(request, reference):
     ticket = selectors.ticket_get_for_user(user=request.user, reference_or_id=reference)
     form = SatisfactionForm(request.POST)
-    try:
-        answered = _answer(form, ticket=ticket, actor=request.user, via_link=False)
-    except TicketRuleError as error:  # pragma: no cover - _answer keeps them on the form
-        messages.error(request, error.messages[0])
-        return redirect("tickets:detail", reference=ticket.reference)
-    if answered:
+    # A refusal by a rule (already answered, closed) is shown on the form; another person's
+    # answer is a 403 (PermissionDenied from the service).
+    if _answer(form, ticket=ticket, actor=request.user, via_link=False):
         messages.success(request, _("Thank you for your rating."))
+        return redirect("tickets:detail", reference=ticket.reference)
+    if form.non_field_errors():  # a rule (already answered, closed): the page no longer shows the form
+        messages.error(request, " ".join(form.non_field_errors()))
         return redirect("tickets:detail", reference=ticket.reference)
     context = detail_context(request, ticket)
     context["survey_form"] = form  # shown again with what was typed and the errors

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from accounts import access
 from accounts.models import Absence, User
 from notifications.models import Notification, NotificationSettings
-from tickets.models import Attachment, Comment, SavedView, Ticket, TimeEntry
+from tickets.models import Attachment, Comment, SatisfactionSurvey, SavedView, Ticket, TimeEntry
 
 from .models import DataExport, Erasure
 
@@ -144,6 +144,11 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         {"from": a.starts_on, "until": a.ends_on, "kind": a.kind, "note": a.note, "recorded_at": a.created_at}
         for a in Absence.objects.filter(agent=person).order_by("pk")
     ]
+    satisfaction = [
+        {"ticket": s.ticket.reference, "asked_at": s.asked_at, "rating": s.rating, "comment": s.comment,
+         "answered_at": s.answered_at}
+        for s in SatisfactionSurvey.objects.filter(requester=person).select_related("ticket").order_by("pk")
+    ]
     return {
         "profile": profile,
         "tickets": tickets,
@@ -154,4 +159,5 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         "notification_settings": notification_settings,
         "saved_views": saved_views,
         "absences": absences,
+        "satisfaction_surveys": satisfaction,
     }

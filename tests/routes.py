@@ -63,6 +63,10 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:reopen": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:watcher_add": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:watcher_remove": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    # The satisfaction survey: answered by POST on the ticket page, or through the mail's signed
+    # link without signing in (a link that is not signed is refused for everyone).
+    "tickets:satisfaction": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:satisfaction-link": ({"token": "not-a-signed-link"}, everyone(400)),
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),

@@ -42,6 +42,7 @@ ICONS = {
     EventCode.WATCHER_REMOVED: "eye-slash",
     EventCode.TAGS_CHANGED: "tags",
     EventCode.MACRO_APPLIED: "magic",
+    EventCode.SATISFACTION_RATED: "star",
 }
 
 
@@ -163,6 +164,11 @@ def describe(event: TicketEvent, actor: str) -> str:
         if event.code == EventCode.WATCHER_ADDED:
             return _("%(actor)s added %(person)s as a watcher.") % values
         return _("%(actor)s removed %(person)s as a watcher.") % values
+    if event.code == EventCode.SATISFACTION_RATED:
+        text = _("%(actor)s rated the support %(rating)s of 5.") % {**values, "rating": p.get("rating")}
+        if p.get("comment"):
+            text += " " + _("Comment: “%(comment)s”") % {"comment": p["comment"]}
+        return text
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:

@@ -55,6 +55,12 @@ CASES = {
     "macros (Müller)": ("get", f"{mueller()}macros/", None,
                         expect({"agent", "manager", "admin"}, otherwise=404, customer=403, reader=403)),
     "watchers (Müller)": ("get", f"{mueller()}watchers/", None, expect(MUELLER_READERS)),
+    # Müller's first demo ticket is not resolved: no survey yet (tests/api/test_api_satisfaction.py
+    # has the resolved case).
+    "satisfaction (Müller, not asked)": ("get", f"{mueller()}satisfaction/", None, expect(set())),
+    "answer satisfaction (Müller, not asked)": (
+        "post", f"{mueller()}satisfaction/", lambda o: ({"rating": 5}, "json"), expect(MUELLER_READERS, ok_status=422),
+    ),
     "own organisation": ("get", "/api/v1/organisation/", None, expect(SIGNED_IN)),
     "calendars": ("get", "/api/v1/calendars/", None, expect(SIGNED_IN)),
     "calendar (published)": ("get", "/api/v1/calendars/de-nrw-standard/", None, expect(SIGNED_IN)),

@@ -165,6 +165,7 @@ CAUSES = {
     "ticket_customer_reply": _customer_reply,
     "ticket_workaround": _workaround,
     "ticket_resolved": _resolved,
+    "ticket_satisfaction_survey": _resolved,  # the survey is asked at the first resolution
     "ticket_assigned": _assigned,
     "ticket_fix_released": _fix_released,
     "ticket_merged": _merged,

@@ -111,6 +111,35 @@ def colleagues_for(user) -> QuerySet[User]:
     return User.objects.filter(organisation_id=user.organisation_id, role__in=STAFF_ROLES, is_active=True)
 
 
+def may_record_absence(actor, agent) -> bool:
+    """Record or remove an absence of `agent`: the agent themself, the lead of one of the agent's
+    teams, and managers of the agent's own organisation."""
+    if not is_agent(actor) or agent is None or agent.role not in STAFF_ROLES:
+        return False
+    if actor.pk == agent.pk:
+        return True
+    if is_manager(actor) and actor.organisation_id is not None and actor.organisation_id == agent.organisation_id:
+        return True
+    return Team.objects.filter(lead=actor, members=agent).exists()
+
+
+def may_configure_team(actor, team) -> bool:
+    """Switch a team's auto-assignment: its lead, and managers of the team's organisation."""
+    if not is_agent(actor) or team is None:
+        return False
+    return team.lead_id == actor.pk or (is_manager(actor) and actor.organisation_id == team.organisation_id)
+
+
+def absence_agents_for(actor) -> QuerySet[User]:
+    """The people whose absences `actor` may record (see `may_record_absence`)."""
+    if not is_agent(actor):
+        return User.objects.none()
+    people = Q(pk=actor.pk) | Q(teams__lead=actor)
+    if is_manager(actor) and actor.organisation_id is not None:
+        people |= Q(organisation_id=actor.organisation_id)
+    return User.objects.filter(people, role__in=STAFF_ROLES, is_active=True).distinct()
+
+
 def organisation_filter_for(user, field: str = "organisation") -> Q:
     """A Q object restricting `field` (a foreign key to Organisation) to what the user may see."""
     return Q(**{f"{field}__in": organisations_for(user)})

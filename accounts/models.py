@@ -131,6 +131,11 @@ class Team(models.Model):
     )
     email = models.EmailField(_("team e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    auto_assign = models.BooleanField(
+        _("assign new tickets automatically"),
+        default=False,
+        help_text=_("A new ticket routed to this team goes to the available agent with the least open load."),
+    )
 
     class Meta:
         verbose_name = _("team")
@@ -145,3 +150,64 @@ class Team(models.Model):
             raise ValidationError({"organisation": _("Teams belong to the vendor or a reseller.")})
         if self.lead_id and self.lead.role not in STAFF_ROLES:
             raise ValidationError({"lead": _("The team lead must be an agent or a manager.")})
+
+
+class Absence(models.Model):
+    """An agent is away from `starts_on` to `ends_on` (both days included): auto-assignment skips
+    them on those days (`tickets.services.auto_assignment`)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        SICK = "sick", _("Sick leave")
+        OTHER = "other", _("Other absence")
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["agent", "ends_on"], name="absence_agent_ends_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.starts_on} - {self.ends_on}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The absence cannot end before it starts.")})
+        if self.agent_id and self.agent.role not in STAFF_ROLES:
+            raise ValidationError({"agent": _("Only agents and managers can be recorded as absent.")})
+
+
+class AssignmentTurn(models.Model):
+    """When an agent last received a ticket of a team automatically: `turn` counts up per team, so
+    among agents of equal load the one whose turn lies furthest back comes first (round robin)."""
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE,
+                              related_name="+")
+    turn = models.PositiveBigIntegerField(_("turn"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment turn")
+        verbose_name_plural = _("assignment turns")
+        constraints = [models.UniqueConstraint(fields=["team", "agent"], name="assignment_turn_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.agent_id} {self.turn}"

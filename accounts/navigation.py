@@ -28,6 +28,7 @@ NAVIGATION = [
     NavEntry(_("Unverified e-mail"), "held_mail:list", "envelope-exclamation", access.is_agent),
     NavEntry(_("My organisation"), "accounts:organisation", "building", access.is_customer),
     NavEntry(_("Teams"), "accounts:teams", "people", access.is_agent),
+    NavEntry(_("Absences"), "tickets:absences", "calendar-x", access.is_agent),
     NavEntry(_("Dashboard"), "dashboard:index", "speedometer2", access.is_manager),
     NavEntry(_("SLA audit"), "dashboard:sla_audit", "journal-text", access.may_read_sla_audit),
     NavEntry(_("Knowledge base"), "knowledge:index", "book", access._active),

@@ -5,7 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
-from .views import accounts, conversation, devices, knowledge, macros, merging, sla, tags, tickets, watchers
+from .views import (
+    absences,
+    accounts,
+    conversation,
+    devices,
+    knowledge,
+    macros,
+    merging,
+    satisfaction,
+    sla,
+    tags,
+    tickets,
+    watchers,
+)
 
 app_name = "api"
 
@@ -15,6 +28,7 @@ router.register("calendars", sla.CalendarViewSet, basename="calendar")
 router.register("policies", sla.PolicyViewSet, basename="policy")
 router.register("articles", knowledge.ArticleViewSet, basename="article")
 router.register("releases", knowledge.ReleaseViewSet, basename="release")
+router.register("absences", absences.AbsenceViewSet, basename="absence")
 
 TICKET = "tickets/<str:reference>/"
 
@@ -35,6 +49,8 @@ urlpatterns = [
     path(f"{TICKET}macros/", macros.MacroListView.as_view(), name="macro-list"),
     path(f"{TICKET}macros/<int:macro_id>/preview/", macros.MacroPreviewView.as_view(), name="macro-preview"),
     path(f"{TICKET}macros/<int:macro_id>/apply/", macros.MacroApplyView.as_view(), name="macro-apply"),
+    path("teams/<str:slug>/auto-assignment/", absences.AutoAssignmentView.as_view(), name="team-auto-assignment"),
+    path(f"{TICKET}satisfaction/", satisfaction.SatisfactionView.as_view(), name="satisfaction"),
     path("organisation/", accounts.OrganisationView.as_view(), name="organisation"),
     path("sla/preview", sla.SlaPreviewView.as_view(), name="sla-preview"),
     path("device-reports/", devices.DeviceReportView.as_view(), name="device-report"),

@@ -194,6 +194,9 @@ MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"
 
 # Tickets: how long a closed ticket may be reopened; attachment size limit and accepted types.
 TICKET_REOPEN_DAYS = int(os.environ.get("TICKET_REOPEN_DAYS", "14"))
+# How long after the first resolution the requester may answer the satisfaction survey (portal,
+# mail link, API); the mail's signed link is valid as long (docs/agent-desk.md).
+SATISFACTION_SURVEY_DAYS = int(os.environ.get("SATISFACTION_SURVEY_DAYS", "14"))
 ATTACHMENT_MAX_MB = float(os.environ.get("ATTACHMENT_MAX_MB", "20"))
 ATTACHMENT_ALLOWED_EXTENSIONS = env_list(
     "ATTACHMENT_ALLOWED_EXTENSIONS",

@@ -8,9 +8,9 @@ from pathlib import PurePath
 from django.db.models import Q, QuerySet
 
 from accounts import access
-from accounts.models import User
+from accounts.models import Absence, User
 from notifications.models import Notification, NotificationSettings
-from tickets.models import Attachment, Comment, SavedView, Ticket, TimeEntry
+from tickets.models import Attachment, Comment, SatisfactionSurvey, SavedView, Ticket, TimeEntry
 
 from .models import DataExport, Erasure
 
@@ -140,6 +140,15 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         {"name": v.name, "filters": v.query, "created_at": v.created_at}
         for v in SavedView.objects.filter(owner=person).order_by("pk")
     ]
+    absences = [
+        {"from": a.starts_on, "until": a.ends_on, "kind": a.kind, "note": a.note, "recorded_at": a.created_at}
+        for a in Absence.objects.filter(agent=person).order_by("pk")
+    ]
+    satisfaction = [
+        {"ticket": s.ticket.reference, "asked_at": s.asked_at, "rating": s.rating, "comment": s.comment,
+         "answered_at": s.answered_at}
+        for s in SatisfactionSurvey.objects.filter(requester=person).select_related("ticket").order_by("pk")
+    ]
     return {
         "profile": profile,
         "tickets": tickets,
@@ -149,4 +158,6 @@ def person_data(*, person: User) -> dict[str, list | dict]:
         "notifications": notifications,
         "notification_settings": notification_settings,
         "saved_views": saved_views,
+        "absences": absences,
+        "satisfaction_surveys": satisfaction,
     }

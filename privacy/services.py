@@ -21,10 +21,20 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Team, User
+from accounts.models import Absence, AssignmentTurn, Team, User
 from notifications.models import Notification, NotificationSettings, OutboxMail
 from sla.choices import Status
-from tickets.models import Attachment, Comment, EventCode, SavedView, Ticket, TicketEvent, TicketPresence, TimeEntry
+from tickets.models import (
+    Attachment,
+    Comment,
+    EventCode,
+    SatisfactionSurvey,
+    SavedView,
+    Ticket,
+    TicketEvent,
+    TicketPresence,
+    TimeEntry,
+)
 
 from . import registry, selectors
 from .models import AnonymisedTicket, DataExport, Erasure, RetentionRule
@@ -183,8 +193,11 @@ def person_erase(*, person: User, actor, reason: str, confirmation: str, now: da
             "mails": OutboxMail.objects.filter(recipient=locked).delete()[0],
             "notification_settings": NotificationSettings.objects.filter(user=locked).delete()[0],
             "saved_views": SavedView.objects.filter(owner=locked).delete()[0],
+            "satisfaction_comments": _satisfaction_comments_remove(SatisfactionSurvey.objects.filter(requester=locked)),
         }
         TicketPresence.objects.filter(user=locked).delete()
+        Absence.objects.filter(agent=locked).delete()  # sick days are health data
+        AssignmentTurn.objects.filter(agent=locked).delete()
         locked.teams.clear()
         Team.objects.filter(lead=locked).update(lead=None)
 
@@ -241,6 +254,21 @@ def retention_candidates(*, rule: RetentionRule, now: datetime):
     )
 
 
+def _satisfaction_comments_remove(surveys) -> int:
+    """The comments of these satisfaction surveys, and in their history entries, become empty
+    (the rating stays: it is no personal text). Returns how many surveys had one."""
+    with_comment = list(surveys.exclude(comment="").values_list("pk", "ticket_id"))
+    if not with_comment:
+        return 0
+    SatisfactionSurvey.objects.filter(pk__in=[pk for pk, _ticket in with_comment]).update(comment="")
+    events = list(TicketEvent.objects.filter(ticket_id__in=[t for _pk, t in with_comment],
+                                             code=EventCode.SATISFACTION_RATED))
+    for event in events:
+        event.payload = {**(event.payload or {}), "comment": ""}
+    TicketEvent.objects.bulk_update(events, ["payload"])
+    return len(with_comment)
+
+
 def tickets_anonymise(*, ticket_ids: list[int], now: datetime, cutoff: datetime) -> int:
     """Anonymise these tickets, in the caller's transaction: the ticket's texts, every comment
     body and time-entry note become the fixed text or empty, attachments are deleted. Kept: the
@@ -267,6 +295,7 @@ def tickets_anonymise(*, ticket_ids: list[int], now: datetime, cutoff: datetime)
         event.payload = {key: (placeholder if value else value) for key, value in (event.payload or {}).items()}
     TicketEvent.objects.bulk_update(workaround_events, ["payload"])
     _attachments_delete(Attachment.objects.filter(ticket_id__in=ids))
+    _satisfaction_comments_remove(SatisfactionSurvey.objects.filter(ticket_id__in=ids))
     for step in registry.ticket_steps():
         step(ticket_ids=ids)
     AnonymisedTicket.objects.bulk_create(

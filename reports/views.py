@@ -20,6 +20,7 @@ from . import sla_audit as audit
 from .charts import charts_for, figures_for
 from .filters import MonthlyReportForm, dashboard_filter_from
 from .monthly import NOT_CHARGED, OUT_OF_HOURS, REGULAR, monthly_report, report_month_default
+from .satisfaction import month_satisfaction, satisfaction
 
 MANAGERS_ONLY = _("The dashboard and the reports are for managers.")
 AUDIT_READERS_ONLY = _("The audit trail of the SLA configuration is for managers and administrators.")
@@ -47,6 +48,7 @@ def dashboard_index(request):
             table_rows=selectors.TABLE_ROWS,
             list_rows=selectors.LIST_ROWS,
             chat=chat_selectors.chat_figures(start=flt.start, end=flt.end, organisations=flt.visible_organisations),
+            satisfaction=satisfaction(flt=flt),
         )
     return render(request, "reports/manager/dashboard.html", context)
 
@@ -98,6 +100,7 @@ def monthly_report_page(request, customer_number: str, year: int, month: int):
         "regular_entries": report.entries_of(REGULAR),
         "out_of_hours_entries": report.entries_of(OUT_OF_HOURS),
         "not_charged_entries": report.entries_of(NOT_CHARGED),
+        "satisfaction": month_satisfaction(organisation=report.organisation, year=year, month=month),
     })
 
 

@@ -63,6 +63,10 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     "tickets:reopen": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:watcher_add": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
     "tickets:watcher_remove": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    # The satisfaction survey: answered by POST on the ticket page, or through the mail's signed
+    # link without signing in (a link that is not signed is refused for everyone).
+    "tickets:satisfaction": (MUELLER_TICKET, everyone(NOT_ALLOWED)),
+    "tickets:satisfaction-link": ({"token": "not-a-signed-link"}, everyone(400)),
     # Personal API tokens (the API itself has its own matrix in tests/api/).
     "api_tokens:list": ({}, only(SIGNED_IN)),
     "api_tokens:revoke": ({"pk": 1}, everyone(NOT_ALLOWED)),
@@ -96,6 +100,11 @@ ROUTES: dict[str, tuple[dict, dict[str, object]]] = {
     # so it tells nothing about the ticket); a reseller's agent gets a 404 for a ticket of a customer
     # its reseller does not support (Müller's). Actions are POST only.
     "tickets:queue": ({}, only(AGENTS)),
+    # Absences: agents record their own (leads and managers their people's); no demo absence exists.
+    "tickets:absences": ({}, only(AGENTS)),
+    "tickets:absence_delete": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
+    "tickets:absence_reassign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_FOUND)}),
+    "tickets:team_auto_assign": ({"pk": 999999}, {**only(AGENTS), **dict.fromkeys(AGENTS, NOT_ALLOWED)}),
     "tickets:queue_bulk": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_save": ({}, everyone(NOT_ALLOWED)),
     "tickets:view_delete": ({"pk": 1}, everyone(NOT_ALLOWED)),

@@ -4,7 +4,7 @@ here, because every change to a ticket must go through `tickets.services`."""
 from django.contrib import admin
 
 from . import services
-from .models import Attachment, CannedReply, Comment, Macro, TeamRoute, Ticket, TicketEvent
+from .models import Attachment, CannedReply, Comment, Macro, SatisfactionSurvey, TeamRoute, Ticket, TicketEvent
 
 
 @admin.register(TeamRoute)
@@ -81,3 +81,10 @@ class CommentAdmin(ReadOnlyAdmin):
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "ticket", "size", "content_type", "is_internal", "created_at"]
     exclude = ["file"]
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "rating", "team", "agent", "asked_at", "answered_at"]
+    list_filter = ["rating"]
+    list_select_related = ["ticket", "team", "agent"]

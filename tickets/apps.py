@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from products import signals as product_signals
         from sla import signals
 
-        from . import demo, demo_history, demo_workspace, notifications, services, tasks
+        from . import absence_kinds, demo, demo_history, demo_workspace, notifications, satisfaction, services, tasks
 
         demo_step_register(demo.seed)
         demo_step_register(demo_workspace.seed)
@@ -21,6 +21,8 @@ class TicketsConfig(AppConfig):
         # Ticket mail: its kinds (templates, context) and the settings that choose who gets it.
         for kind in notifications.KINDS:
             kind_register(kind)
+        kind_register(absence_kinds.KIND)  # an agent absent with open tickets: their leads' bell
+        kind_register(satisfaction.KIND)  # the satisfaction survey's mail
         for topic in notifications.TOPICS:
             topic_register(topic)
 

@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from sla.choices import Severity, Status
 from tickets.choices import Channel
@@ -42,6 +42,7 @@ ICONS = {
     EventCode.WATCHER_REMOVED: "eye-slash",
     EventCode.TAGS_CHANGED: "tags",
     EventCode.MACRO_APPLIED: "magic",
+    EventCode.SATISFACTION_RATED: "star",
 }
 
 
@@ -84,6 +85,28 @@ def _assignment(ref: dict) -> str:
     return _person(ref.get("assignee"))
 
 
+def _automatic(p: dict) -> str:
+    """Why auto-assignment chose this agent (`tickets.services.auto_assignment`)."""
+    auto = p["auto"]
+    values = {
+        "person": _person((p.get("new") or {}).get("assignee")),
+        "load": auto.get("load", 0),
+        "available": auto.get("available", 0),
+        "absent": auto.get("absent", 0),
+    }
+    if auto.get("reason") == "absence":
+        values["absent_agent"] = _person(auto.get("instead_of"))
+        text = _("Reassigned automatically to %(person)s because %(absent_agent)s is absent: lowest load "
+                 "%(load)s among %(available)s available agents.") % values
+    else:
+        text = _("Assigned automatically to %(person)s: lowest load %(load)s among %(available)s available "
+                 "agents.") % values
+    if values["absent"]:
+        text += " " + ngettext("%(absent)s absent agent skipped.", "%(absent)s absent agents skipped.",
+                               values["absent"]) % values
+    return text
+
+
 def describe(event: TicketEvent, actor: str) -> str:
     """One sentence for one event, in the active language."""
     p = event.payload or {}
@@ -111,6 +134,8 @@ def describe(event: TicketEvent, actor: str) -> str:
         return _deadlines_moved(
             _("%(actor)s changed the severity from “%(old)s” to “%(new)s”.") % values, p.get("deadlines")
         )
+    if event.code == EventCode.ASSIGNED and p.get("auto"):
+        return _automatic(p)
     if event.code == EventCode.ASSIGNED:
         values |= {"old": _assignment(p.get("old", {})), "new": _assignment(p.get("new", {}))}
         return _("%(actor)s changed the assignment from %(old)s to %(new)s.") % values
@@ -139,6 +164,11 @@ def describe(event: TicketEvent, actor: str) -> str:
         if event.code == EventCode.WATCHER_ADDED:
             return _("%(actor)s added %(person)s as a watcher.") % values
         return _("%(actor)s removed %(person)s as a watcher.") % values
+    if event.code == EventCode.SATISFACTION_RATED:
+        text = _("%(actor)s rated the support %(rating)s of 5.") % {**values, "rating": p.get("rating")}
+        if p.get("comment"):
+            text += " " + _("Comment: “%(comment)s”") % {"comment": p["comment"]}
+        return text
     if event.code == EventCode.SLA_RECOMPUTED:
         return _deadlines_moved(_("The support hours changed."), p.get("deadlines"))
     if event.code == EventCode.SLA_UNAVAILABLE:

@@ -3,10 +3,14 @@ namespace). Listed before the portal's `<reference>/` routes, so "queue" is neve
 
 from django.urls import path
 
-from .views import desk, queue, watching, workspace
+from .views import absences, desk, queue, watching, workspace
 
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
+    path("absences/", absences.absence_list, name="absences"),
+    path("absences/<int:pk>/delete/", absences.absence_delete, name="absence_delete"),
+    path("absences/<int:pk>/reassign/", absences.absence_reassign, name="absence_reassign"),
+    path("absences/teams/<int:pk>/auto-assign/", absences.team_auto_assign, name="team_auto_assign"),
     path("queue/bulk/", queue.queue_bulk, name="queue_bulk"),
     path("queue/views/", queue.view_save, name="view_save"),
     path("queue/views/<int:pk>/delete/", queue.view_delete, name="view_delete"),

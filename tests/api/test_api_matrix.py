@@ -55,6 +55,12 @@ CASES = {
     "macros (Müller)": ("get", f"{mueller()}macros/", None,
                         expect({"agent", "manager", "admin"}, otherwise=404, customer=403, reader=403)),
     "watchers (Müller)": ("get", f"{mueller()}watchers/", None, expect(MUELLER_READERS)),
+    # Müller's first demo ticket is not resolved: no survey yet (tests/api/test_api_satisfaction.py
+    # has the resolved case).
+    "satisfaction (Müller, not asked)": ("get", f"{mueller()}satisfaction/", None, expect(set())),
+    "answer satisfaction (Müller, not asked)": (
+        "post", f"{mueller()}satisfaction/", lambda o: ({"rating": 5}, "json"), expect(MUELLER_READERS, ok_status=422),
+    ),
     "own organisation": ("get", "/api/v1/organisation/", None, expect(SIGNED_IN)),
     "calendars": ("get", "/api/v1/calendars/", None, expect(SIGNED_IN)),
     "calendar (published)": ("get", "/api/v1/calendars/de-nrw-standard/", None, expect(SIGNED_IN)),
@@ -121,6 +127,19 @@ CASES = {
     "add a release": (
         "post", "/api/v1/releases/", lambda o: ({"product": "kasse", "version": "5.0", "notes_de": "Neu"}, "json"),
         expect({"manager"}, ok_status=201, otherwise=403, admin=422),  # the admin's is a second 5.0
+    ),
+    "absences": ("get", "/api/v1/absences/", None, expect(AGENTS, otherwise=403)),
+    "record one's own absence": (
+        "post", "/api/v1/absences/", lambda o: ({"starts_on": "2026-12-28", "ends_on": "2026-12-30"}, "json"),
+        expect(AGENTS, ok_status=201, otherwise=403),
+    ),
+    "auto-assignment of de-1st-level": (
+        "get", "/api/v1/teams/de-1st-level/auto-assignment/", None,
+        expect({"agent", "manager", "admin"}, otherwise=403, partner_agent=404),
+    ),
+    "switch the auto-assignment of de-1st-level": (
+        "patch", "/api/v1/teams/de-1st-level/auto-assignment/", lambda o: ({"auto_assign": True}, "json"),
+        expect({"manager", "admin"}, otherwise=403, partner_agent=404),
     ),
 }
 

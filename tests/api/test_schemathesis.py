@@ -45,7 +45,8 @@ ROLES = ("customer", "agent")
 DEVICE_REPORTS = r"^/api/v1/device-reports/$"
 MAIN = (
     r"^/api/v1/(tickets/|tickets/\{reference\}/|tickets/\{reference\}/(comments|attachments)/|organisation/|"
-    r"calendars/|calendars/\{slug\}/|policies/|policies/\{slug\}/|sla/preview)$"
+    r"calendars/|calendars/\{slug\}/|policies/|policies/\{slug\}/|sla/preview|"
+    r"absences/|absences/\{id\}/|teams/\{slug\}/auto-assignment/)$"
 )
 CHECKS = [
     not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,

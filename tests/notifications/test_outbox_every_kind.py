@@ -147,6 +147,16 @@ def _merged(users, clock):
     ticket_merge(duplicate=_filed(users, clock), main=main, actor=users["agent"])
 
 
+def _agent_absent(users, clock):
+    from datetime import date
+
+    from tickets.services import absence_record, ticket_assign
+
+    ticket_assign(ticket=file_ticket(users, clock), actor=users["manager"], assignee=users["agent"])
+    absence_record(actor=users["agent"], agent=users["agent"], starts_on=date(2026, 12, 2),
+                   ends_on=date(2026, 12, 4), now=clock.now)  # the lead of de-1st-level is the manager
+
+
 # kind → what causes it
 CAUSES = {
     "ticket_confirmation": _filed,
@@ -155,6 +165,7 @@ CAUSES = {
     "ticket_customer_reply": _customer_reply,
     "ticket_workaround": _workaround,
     "ticket_resolved": _resolved,
+    "ticket_satisfaction_survey": _resolved,  # the survey is asked at the first resolution
     "ticket_assigned": _assigned,
     "ticket_fix_released": _fix_released,
     "ticket_merged": _merged,
@@ -163,6 +174,7 @@ CAUSES = {
     "inbound_auto_answer": _auto_answer,
     "password_reset": _password_reset,
     "chat_transcript": _chat_transcript,
+    "agent_absent_open_tickets": _agent_absent,
 }
 
 

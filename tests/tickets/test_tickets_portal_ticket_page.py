@@ -233,6 +233,6 @@ def test_ticket_page_queries_do_not_grow_with_the_conversation(client, users, fi
     for n in range(12):
         services.comment_add(ticket=ticket, author=users["agent"], body=f"Antwort {n}", files=[upload()])
     login_as(client, users)
-    with django_assert_max_num_queries(9):  # 7, the knowledge base's linked articles, the watchers
+    with django_assert_max_num_queries(10):  # 7, the linked articles, the watchers, the satisfaction survey
         response = client.get(reverse("tickets:detail", kwargs={"reference": ticket.reference}))
     assert len([i for i in response.context["timeline"] if i.kind == "comment"]) == 12

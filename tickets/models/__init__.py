@@ -4,6 +4,7 @@ from .history import EventCode, TicketEvent
 from .macros import Macro
 from .next_reply import NextReplyCycle
 from .routing import TeamRoute
+from .satisfaction import SatisfactionSurvey
 from .tags import TaggedTicket
 from .ticket import Ticket, TicketCounter
 from .watchers import TicketWatcher
@@ -16,6 +17,7 @@ __all__ = [
     "EventCode",
     "Macro",
     "NextReplyCycle",
+    "SatisfactionSurvey",
     "SavedView",
     "TaggedTicket",
     "TeamRoute",

@@ -35,6 +35,7 @@ class EventCode(models.TextChoices):
     WATCHER_REMOVED = "watcher_removed", _("Watcher removed")
     TAGS_CHANGED = "tags_changed", _("Tags changed")
     MACRO_APPLIED = "macro_applied", _("Macro applied")
+    SATISFACTION_RATED = "satisfaction_rated", _("Satisfaction rated")
 
 
 class TicketEvent(models.Model):

@@ -9,6 +9,7 @@ a device, an e-mail gateway)."""
 from tickets.errors import IdempotencyConflict
 
 from ._common import UNSET
+from .absence import Reassigned, absence_delete, absence_record, tickets_reassign_from_absent
 from .assignment import ticket_assign
 from .claiming import (
     AlreadyTaken,
@@ -62,7 +63,10 @@ __all__ = [
     "MacroPlan",
     "MergeRefused",
     "Merged",
+    "Reassigned",
     "Split",
+    "absence_delete",
+    "absence_record",
     "attachment_add",
     "canned_reply_save",
     "colleagues_for_page",
@@ -100,6 +104,7 @@ __all__ = [
     "tickets_bulk_change_status",
     "tickets_bulk_tag",
     "tickets_fix_released",
+    "tickets_reassign_from_absent",
     "time_entry_add",
     "time_entry_change",
     "time_entry_delete",

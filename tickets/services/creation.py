@@ -22,6 +22,7 @@ from tickets.notifications import team_members
 from tickets.references import reference_allocate
 from tickets.uploads import check_upload
 
+from . import auto_assignment
 from ._common import event_write, team_ref, user_ref
 from .conversation import files_removed_on_error, store_attachment
 from .filing_rules import filing_check
@@ -199,8 +200,16 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
         ticket.out_of_hours_accepted_at = now
         ticket.out_of_hours_accepted_by = actor or requester
     sla_problem = sla_ticket_prepare(ticket=ticket, now=now)
+    # A team that assigns automatically: its row stays locked until the commit (`auto_assignment`).
+    chosen = (
+        auto_assignment.pick(team=team, organisation_id=organisation.pk, now=now)
+        if team is not None and team.auto_assign else None
+    )
+    if chosen is not None:
+        ticket.assignee = chosen.agent
     # Who of the team hears of the new ticket: read now, before the year's counter row is locked.
-    ticket.mail_team_members = team_members(team_id=team.pk if team else None)
+    # An assigned ticket is the assignee's news only (the `assigned` event below).
+    ticket.mail_team_members = [] if chosen else team_members(team_id=team.pk if team else None)
     ticket.reference = reference_allocate(reported_at=fields["reported_at"])
     ticket.save(force_insert=True)
     event_write(
@@ -217,6 +226,19 @@ def _create(*, organisation, requester, actor, fields, out_of_hours_notice, file
         },
         filed=True,
     )
+    if chosen is not None:
+        event_write(
+            ticket=ticket,
+            code=EventCode.ASSIGNED,
+            actor=None,
+            payload={
+                "old": {"assignee": None, "team": team_ref(team)},
+                "new": {"assignee": user_ref(chosen.agent), "team": team_ref(team)},
+                "auto": chosen.payload(auto_assignment.REASON_NEW),
+            },
+            is_public=False,
+            filed=True,
+        )
     if sla_problem:
         event_write(ticket=ticket, code=EventCode.SLA_UNAVAILABLE, actor=None, payload=sla_problem, is_public=False)
     if out_of_hours_notice:

@@ -18,6 +18,7 @@ from tickets.limits import COMMENT_MAX_LENGTH, text_length_errors
 from tickets.models import EventCode, Ticket
 
 from ._common import UNSET, event_write, lock, require_may_see
+from .satisfaction import survey_ask
 from .sla import sla_severity_changed, sla_status_changed
 
 # Reason codes stored in a status change's payload (rendered by tickets.timeline).
@@ -87,6 +88,8 @@ def apply_status(*, ticket: Ticket, actor, new: str, reason: str = "", now=None)
     if reason:
         payload["reason"] = reason
     event_write(ticket=ticket, code=EventCode.STATUS_CHANGED, actor=actor, payload=payload)
+    if new == Status.RESOLVED:
+        survey_ask(ticket=ticket, now=now)  # once per ticket: a later resolution asks nothing
     return True
 
 

@@ -144,7 +144,18 @@ def detail_context(request, ticket, reply_form=None) -> dict:
         "shows_internal": rules.sees_internal(user),
         "out_of_hours_accepted_at": format_moment(ticket.out_of_hours_accepted_at, user),
         "sections": extensions.ticket_sections_for(request=request, ticket=ticket),
+        **_satisfaction(ticket, user),
     }
+
+
+def _satisfaction(ticket, user) -> dict:
+    from tickets.forms_satisfaction import SatisfactionForm
+    from tickets.satisfaction import survey_for_portal
+
+    shown = survey_for_portal(ticket=ticket, user=user)
+    if shown["survey_open"]:
+        shown["survey_form"] = SatisfactionForm()
+    return shown
 
 
 @in_reader_time_zone

@@ -379,6 +379,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "knowledge.choices.Kind",
         "ArticleStatusEnum": "knowledge.choices.ArticleStatus",
         "ArticleVisibilityEnum": "knowledge.choices.Visibility",
+        "AbsenceKindEnum": "accounts.models.Absence.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -34,34 +34,30 @@ def _refused(request, error) -> None:
 @require_POST
 @in_reader_time_zone
 def watcher_add(request, reference):
-    ticket = selectors.ticket_get_for_user(user=request.user, reference_or_id=reference)
-    person = _person(request)
-    if person is None:
-        messages.error(request, _("Please choose a colleague."))
-        return redirect("tickets:detail", reference=ticket.reference)
-    try:
-        services.ticket_watcher_add(ticket=ticket, actor=request.user, person=person)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("%(person)s now gets the mails about this ticket.") % {"person": person})
-    return redirect("tickets:detail", reference=ticket.reference)
+    return _watcher_change(request, reference, services.ticket_watcher_add,
+                           _("%(person)s now gets the mails about this ticket."))
 
 
 @require_POST
 @in_reader_time_zone
 def watcher_remove(request, reference):
+    return _watcher_change(request, reference, services.ticket_watcher_remove,
+                           _("%(person)s no longer gets the mails about this ticket."))
+
+
+def _watcher_change(request, reference, change, done: str):
+    """Add or remove the colleague the form names; a refusal is a message, back to the ticket."""
     ticket = selectors.ticket_get_for_user(user=request.user, reference_or_id=reference)
     person = _person(request)
     if person is None:
         messages.error(request, _("Please choose a colleague."))
         return redirect("tickets:detail", reference=ticket.reference)
     try:
-        services.ticket_watcher_remove(ticket=ticket, actor=request.user, person=person)
+        change(ticket=ticket, actor=request.user, person=person)
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
     else:
-        messages.success(request, _("%(person)s no longer gets the mails about this ticket.") % {"person": person})
+        messages.success(request, done % {"person": person})
     return redirect("tickets:detail", reference=ticket.reference)
 
 
